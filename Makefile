@@ -1,0 +1,63 @@
+# Call Center Academy. `make demo` and `make test` are all a new user needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: help demo test test-fast lab build roleplay report browser lock clean
+
+help:
+	@echo "make demo      build exercises, grade a synthetic cohort of 24 with nbgrader, summarise"
+	@echo "make test      the full test suite (what CI runs)"
+	@echo "make lab       JupyterLab on the course, with nbgrader and widgets"
+	@echo "make build     regenerate exercises/ from solutions/"
+
+# The environment: created on first use from the pinned lock file.
+$(STAMP): requirements.lock pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip==26.3"
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/academy demo
+
+build: $(STAMP)
+	$(BIN)/academy build
+
+# Debian's chromium for the browser tests; installed where it is missing (needs root or sudo).
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not browser and not nbgrader" --ignore=tests/notebooks
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=.
+
+roleplay: $(STAMP)
+	$(BIN)/academy roleplay
+
+report: $(STAMP)
+	$(BIN)/academy report
+
+# Re-resolve the pinned environment from pyproject.toml (needs the package index).
+lock:
+	rm -rf build/lockenv && $(PYTHON) -m venv build/lockenv
+	build/lockenv/bin/pip install --quiet --upgrade "pip==26.3"
+	build/lockenv/bin/pip install --quiet ".[test]"
+	{ echo "# Fully pinned environment (pip freeze of a resolved install). Regenerate with 'make lock'."; \
+	  build/lockenv/bin/pip freeze --all --exclude call-center-academy --exclude pip; } > requirements.lock
+
+clean:
+	rm -rf build .pytest_cache

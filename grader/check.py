@@ -1,0 +1,434 @@
+"""Learner self-checks and the scoring behind nbgrader's hidden tests.
+
+Every exercise question has an answer cell (``q1_3 = ...``), a locked *check* cell under it and a
+hidden *grade* cell. The check cell calls :func:`check`: it looks at the form of the answer first
+(type, length, allowed values) and then, if the form is right, says whether it is right and, if
+not, gives the hint written for that particular wrong choice. It never shows the expected answer.
+
+In ``solutions/`` the check cell carries the question's kind and hints only; the answer lives in
+the hidden grade cell (:func:`grade`). When exercises are built, :mod:`grader.nbgrader_ext` merges
+the two into a *sealed* spec in the released check cell: answers become salted digests (numbers
+stay numbers, so "too high / too low" hints work), so the key is not readable in the notebook.
+The hidden grade cell, restored by nbgrader at grading time, decides the grade.
+
+Kinds of question: ``choice`` (one letter), ``multi`` (pick all that apply, partial credit),
+``order`` (a list in sequence, partial credit), ``classify`` (a dict item -> category, partial
+credit) and ``number`` (within a tolerance).
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import math
+import numbers
+import os
+import time
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+KINDS = ("choice", "multi", "order", "classify", "number")
+PROGRESS_FILE = Path(".academy") / "checks.jsonl"
+
+
+# --------------------------------------------------------------------------- normalising
+def _norm_item(x: Any) -> Any:
+    """Compare letters and labels case-blind and trimmed; whole floats as ints."""
+    if isinstance(x, str):
+        return x.strip().upper()
+    if isinstance(x, bool):
+        return x
+    if isinstance(x, numbers.Integral):
+        return int(x)
+    if isinstance(x, numbers.Real) and float(x).is_integer():
+        return int(x)
+    return x
+
+
+def digest(name: str, value: Any) -> str:
+    """A salted digest of a normalised value: the sealed form of an answer."""
+    payload = json.dumps([name, value], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
+
+
+def seal(spec: Mapping[str, Any]) -> str:
+    """Encode a sealed spec as a compact ASCII string for a notebook cell."""
+    raw = json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return base64.b64encode(zlib.compress(raw.encode("utf-8"), 9)).decode("ascii")
+
+
+def unseal(text: str) -> dict:
+    return json.loads(zlib.decompress(base64.b64decode(text)).decode("utf-8"))
+
+
+def make_sealed_spec(name: str, check_kw: Mapping[str, Any], grade_kw: Mapping[str, Any]) -> dict:
+    """Build the sealed spec of a question from its check cell and its hidden grade cell."""
+    kind = check_kw.get("kind") or grade_kw.get("kind")
+    if kind not in KINDS:
+        raise ValueError(f"{name}: unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+    if "answer" not in grade_kw:
+        raise ValueError(f"{name}: the hidden grade cell gives no answer=")
+    answer = grade_kw["answer"]
+    spec: dict[str, Any] = {"kind": kind}
+    for key in ("options", "categories", "unit", "what"):
+        if key in check_kw:
+            spec[key] = check_kw[key]
+    hints = dict(check_kw.get("hints", {}))
+    if kind == "choice":
+        spec["key"] = digest(name, _norm_item(answer))
+        spec["hints"] = {digest(name, _norm_item(k)): v for k, v in hints.items()}
+    elif kind == "multi":
+        spec["key"] = sorted(digest(name, _norm_item(a)) for a in answer)
+        spec["hints"] = {digest(name, _norm_item(k)): v for k, v in hints.items()}
+    elif kind == "order":
+        spec["key"] = [digest(name, [i, _norm_item(a)]) for i, a in enumerate(answer)]
+        spec["n"] = len(answer)
+        spec["hints"] = {str(_norm_item(k)): v for k, v in hints.items()}
+    elif kind == "classify":
+        spec["key"] = {str(_norm_item(k)): digest(name, [_norm_item(k), _norm_item(v)])
+                       for k, v in answer.items()}
+        spec["hints"] = {str(_norm_item(k)): v for k, v in hints.items()}
+    elif kind == "number":
+        spec["key"] = float(answer)
+        spec["tolerance"] = float(grade_kw.get("tolerance", check_kw.get("tolerance", 0.0)))
+        spec["hints"] = hints  # "low", "high" and optional "mistakes": [[value, hint], ...]
+    return spec
+
+
+# --------------------------------------------------------------------------- feedback
+@dataclass
+class Feedback:
+    """What a learner sees after running a check cell."""
+
+    question: str
+    status: str  # "correct", "incorrect", "partial", "form", "unanswered", "unsealed"
+    message: str
+    details: tuple[str, ...] = ()
+
+    ICONS = {"correct": "✅", "partial": "🟡", "incorrect": "❌", "form": "✋",
+             "unanswered": "✏️", "unsealed": "🛈"}
+    COLOURS = {"correct": "#e6f4ea", "partial": "#fff8e1", "incorrect": "#fdecea",
+               "form": "#fff3e0", "unanswered": "#eef2f7", "unsealed": "#eef2f7"}
+
+    @property
+    def text(self) -> str:
+        lines = [f"{self.ICONS.get(self.status, '')} {self.question}: {self.message}"]
+        lines += [f"   • {d}" for d in self.details]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:  # plain-text front ends and logs
+        return self.text
+
+    def _repr_html_(self) -> str:
+        items = "".join(f"<li>{html.escape(d)}</li>" for d in self.details)
+        return (f'<div style="background:{self.COLOURS.get(self.status, "#eee")};padding:8px 12px;'
+                f'border-radius:6px;font-family:sans-serif">'
+                f"<b>{self.ICONS.get(self.status, '')} {html.escape(self.question)}</b>: "
+                f"{html.escape(self.message)}{'<ul>' + items + '</ul>' if items else ''}</div>")
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, str):
+        return "a piece of text"
+    if isinstance(value, bool):
+        return "True/False"
+    if isinstance(value, numbers.Number):
+        return "a number"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, (set, frozenset)):
+        return "a set"
+    if isinstance(value, Mapping):
+        return "a dictionary"
+    if value is None:
+        return "None (nothing)"
+    return f"a {type(value).__name__}"
+
+
+def _label(name: str) -> str:
+    """'q1_3' -> 'Question 1.3'."""
+    if name.startswith("q") and "_" in name:
+        return "Question " + name[1:].replace("_", ".")
+    return name
+
+
+class _Form(Exception):
+    """The answer's form is wrong: raised with a learner-facing message."""
+
+
+def _as_list(value: Any, what: str) -> list:
+    if isinstance(value, str):
+        raise _Form(f"Your answer should be a list of {what} in square brackets, e.g. ['A', 'C'], "
+                    f"not a single piece of text.")
+    if isinstance(value, Mapping) or not isinstance(value, (list, tuple, set, frozenset)):
+        raise _Form(f"Your answer should be a list of {what} in square brackets, e.g. ['A', 'C']; "
+                    f"you gave {_type_name(value)}.")
+    return [_norm_item(v) for v in value]
+
+
+def _check_options(items: Sequence, options: Sequence | None) -> None:
+    if options is None:
+        return
+    allowed = [_norm_item(o) for o in options]
+    bad = [i for i in items if i not in allowed]
+    if bad:
+        shown = ", ".join(repr(b) for b in bad[:3])
+        raise _Form(f"{shown} {'is' if len(bad) == 1 else 'are'} not among the choices "
+                    f"({', '.join(str(o) for o in options)}). Check the spelling.")
+
+
+def _evaluate(name: str, value: Any, spec: Mapping[str, Any]) -> Feedback:
+    """Compare a learner's value with a sealed spec; form problems first, then content."""
+    kind = spec["kind"]
+    hints = spec.get("hints", {})
+    q = _label(name)
+    options = spec.get("options")
+    try:
+        if kind == "choice":
+            if not isinstance(value, str):
+                raise _Form(f"Your answer should be one letter in quotes, like 'B'; you gave "
+                            f"{_type_name(value)}.")
+            v = _norm_item(value)
+            if len(v) != 1 and options and v not in [_norm_item(o) for o in options]:
+                raise _Form("Your answer should be just one letter, like 'B'.")
+            _check_options([v], options)
+            if digest(name, v) == spec["key"]:
+                return Feedback(q, "correct", "Correct. Well done!")
+            hint = hints.get(digest(name, v), "That is not the best choice. Read the question again "
+                                              "and compare the options once more.")
+            return Feedback(q, "incorrect", f"Not quite. {hint}")
+
+        if kind == "multi":
+            items = _as_list(value, spec.get("what", "letters"))
+            if len(set(map(str, items))) != len(items):
+                raise _Form("You listed the same choice more than once; list each one only once.")
+            _check_options(items, options)
+            key = set(spec["key"])
+            picked = {digest(name, i): i for i in items}
+            wrong = [i for d, i in picked.items() if d not in key]
+            found = len([d for d in picked if d in key])
+            if not wrong and found == len(key):
+                return Feedback(q, "correct", f"Correct: you found all {len(key)}. Well done!")
+            details = [f"{w!r}: {hints.get(digest(name, w), 'look at this one again: it does not belong.')}"
+                       for w in wrong]
+            missing = len(key) - found
+            msg = f"You have {found} of {len(key)} right."
+            if missing:
+                msg += f" {missing} more to find."
+            if wrong:
+                msg += f" {len(wrong)} of your picks {'does' if len(wrong) == 1 else 'do'} not belong."
+            return Feedback(q, "partial" if found else "incorrect", msg, tuple(details))
+
+        if kind == "order":
+            items = _as_list(value, spec.get("what", "step letters"))
+            n = spec["n"]
+            if len(items) != n:
+                raise _Form(f"Your list has {len(items)} item{'s' if len(items) != 1 else ''}; "
+                            f"it should have all {n}, each once.")
+            if len(set(map(str, items))) != n:
+                raise _Form("Some step appears twice: use each step exactly once.")
+            _check_options(items, options)
+            right = [digest(name, [i, it]) == k for i, (it, k) in enumerate(zip(items, spec["key"]))]
+            if all(right):
+                return Feedback(q, "correct", "Correct: that is the right order. Well done!")
+            first = right.index(False)
+            item = items[first]
+            hint = hints.get(str(item), "think about what the caller needs at that moment.")
+            head = (f"The first {first} step{'s are' if first != 1 else ' is'} in the right place."
+                    if first else "The first step is not the right one yet.")
+            return Feedback(q, "partial" if any(right) else "incorrect",
+                            f"{head} Look again at position {first + 1} ({item!r}): {hint}",
+                            (f"{sum(right)} of {n} steps are in the right position.",))
+
+        if kind == "classify":
+            if not isinstance(value, Mapping):
+                raise _Form(f"Your answer should be a dictionary like {{'A': 'label', 'B': 'label'}}; "
+                            f"you gave {_type_name(value)}.")
+            got = {str(_norm_item(k)): _norm_item(v) for k, v in value.items()}
+            expected = list(spec["key"])
+            missing = [k for k in expected if k not in got]
+            extra = [k for k in got if k not in expected]
+            if missing or extra:
+                parts = []
+                if missing:
+                    parts.append("missing: " + ", ".join(missing))
+                if extra:
+                    parts.append("not in the question: " + ", ".join(extra))
+                raise _Form("Give one label for every item, and only those (" + "; ".join(parts) + ").")
+            cats = spec.get("categories")
+            if cats is not None:
+                allowed = [_norm_item(c) for c in cats]
+                bad = sorted({str(v) for v in got.values() if v not in allowed})
+                if bad:
+                    raise _Form(f"{', '.join(repr(b) for b in bad)}: use only these labels: "
+                                f"{', '.join(repr(c) for c in cats)}.")
+            wrong = [k for k in expected if digest(name, [_norm_item(k), got[k]]) != spec["key"][k]]
+            if not wrong:
+                return Feedback(q, "correct", f"Correct: all {len(expected)} are right. Well done!")
+            details = [f"{k}: {hints.get(k, 'think again about this one.')}" for k in wrong[:3]]
+            if len(wrong) > 3:
+                details.append(f"… and {len(wrong) - 3} more to look at again.")
+            ok = len(expected) - len(wrong)
+            return Feedback(q, "partial" if ok else "incorrect",
+                            f"{ok} of {len(expected)} are right.", tuple(details))
+
+        if kind == "number":
+            if isinstance(value, str):
+                try:
+                    float(value.strip().rstrip("%"))
+                except ValueError:
+                    raise _Form(f"Your answer should be a number, like 42 or 0.85; you gave a piece "
+                                f"of text.") from None
+                raise _Form("Your answer should be a number without quotes: write 42, not '42'.")
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise _Form(f"Your answer should be a single number; you gave {_type_name(value)}.")
+            x = float(value)
+            if math.isnan(x):
+                raise _Form("Your answer is NaN (not a number): check your calculation.")
+            key, tol = spec["key"], spec.get("tolerance", 0.0)
+            unit = f" {spec['unit']}" if spec.get("unit") else ""
+            if abs(x - key) <= tol + 1e-9:
+                return Feedback(q, "correct", "Correct. Well done!")
+            for mistake, hint in hints.get("mistakes", []):
+                if abs(x - float(mistake)) <= tol + 1e-9:
+                    return Feedback(q, "incorrect", f"Not quite. {hint}")
+            side = "low" if x < key else "high"
+            default = {"low": "Your number is too low.", "high": "Your number is too high."}[side]
+            return Feedback(q, "incorrect", f"Not quite ({value}{unit}). {hints.get(side, default)}")
+    except _Form as problem:
+        return Feedback(q, "form", str(problem))
+    raise ValueError(f"unknown kind {kind!r}")
+
+
+def _record(feedback: Feedback, name: str) -> None:
+    """Append a check to the learner's own progress log (not while nbgrader grades)."""
+    if os.environ.get("NBGRADER_EXECUTION") or os.environ.get("ACADEMY_NO_PROGRESS"):
+        return
+    try:
+        PROGRESS_FILE.parent.mkdir(exist_ok=True)
+        row = {"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "question": name,
+               "folder": Path.cwd().name, "status": feedback.status}
+        with PROGRESS_FILE.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(row) + "\n")
+    except OSError:
+        pass  # a read-only folder must never break a learner's check
+
+
+def feedback(name: str, value: Any = Ellipsis, *, sealed: str | None = None, **spec: Any) -> Feedback:
+    """Compute the feedback for one answer (what :func:`check` shows)."""
+    if value is Ellipsis:
+        return Feedback(_label(name), "unanswered",
+                        "Not answered yet: replace the ... in the cell above with your answer, "
+                        "run that cell, then run this one again.")
+    if sealed is None:
+        # Author view (solutions/): the answer key is in the hidden grade cell and is sealed
+        # into this cell when exercises are built. Only the form can be checked here.
+        kind = spec.get("kind")
+        probe = dict(spec, key=None)
+        try:
+            _form_only(name, value, kind, probe)
+        except _Form as problem:
+            return Feedback(_label(name), "form", str(problem))
+        return Feedback(_label(name), "unsealed",
+                        "The form is right. (Author view: the answer key is sealed into this cell "
+                        "when exercises are built.)")
+    return _evaluate(name, value, unseal(sealed))
+
+
+def _form_only(name: str, value: Any, kind: str, spec: Mapping[str, Any]) -> None:
+    options = spec.get("options")
+    if kind == "choice":
+        if not isinstance(value, str):
+            raise _Form(f"Your answer should be one letter in quotes, like 'B'; you gave {_type_name(value)}.")
+        _check_options([_norm_item(value)], options)
+    elif kind in ("multi", "order"):
+        _check_options(_as_list(value, "items"), options)
+    elif kind == "classify":
+        if not isinstance(value, Mapping):
+            raise _Form("Your answer should be a dictionary.")
+    elif kind == "number":
+        if isinstance(value, (str, bool)) or not isinstance(value, numbers.Real):
+            raise _Form("Your answer should be a single number.")
+    else:
+        raise ValueError(f"unknown kind {kind!r}")
+
+
+def check(name: str, value: Any = Ellipsis, *, sealed: str | None = None, **spec: Any) -> Feedback:
+    """Check one answer and show friendly feedback. Never raises for a learner's mistake."""
+    try:
+        fb = feedback(name, value, sealed=sealed, **spec)
+    except Exception as exc:  # noqa: BLE001 - a broken check must not look like the learner's fault
+        fb = Feedback(_label(name), "form", f"This answer could not be checked ({type(exc).__name__}). "
+                                            "Make sure it has the form the question asks for.")
+    _record(fb, name)
+    return fb
+
+
+# --------------------------------------------------------------------------- grading
+def score(name: str, value: Any, *, kind: str, answer: Any, points: float = 1.0,
+          tolerance: float = 0.0, **_: Any) -> float:
+    """Points earned (0..points) by an answer; the logic behind the hidden grade cells.
+
+    multi: (right picks - wrong picks) / answers, floored at 0; order: longest run of steps in
+    the right relative order / steps (one misplaced step costs one step, not all);
+    classify: share labelled right; choice and number: all or nothing.
+    """
+    if value is Ellipsis or value is None:
+        return 0.0
+    try:
+        if kind == "choice":
+            ok = isinstance(value, str) and _norm_item(value) == _norm_item(answer)
+            return float(points) if ok else 0.0
+        if kind == "number":
+            if isinstance(value, (str, bool)) or not isinstance(value, numbers.Real):
+                return 0.0
+            return float(points) if abs(float(value) - float(answer)) <= tolerance + 1e-9 else 0.0
+        if kind == "multi":
+            if isinstance(value, (str, Mapping)) or not isinstance(value, (list, tuple, set, frozenset)):
+                return 0.0
+            got = {_norm_item(v) for v in value}
+            key = {_norm_item(a) for a in answer}
+            frac = (len(got & key) - len(got - key)) / len(key)
+            return round(float(points) * max(0.0, frac), 4)
+        if kind == "order":
+            if isinstance(value, (str, Mapping)) or not isinstance(value, (list, tuple)):
+                return 0.0
+            got = [_norm_item(v) for v in value]
+            key = [_norm_item(a) for a in answer]
+            if sorted(map(str, got)) != sorted(map(str, key)):
+                return 0.0
+            return round(float(points) * _lcs(got, key) / len(key), 4) if got != key else float(points)
+        if kind == "classify":
+            if not isinstance(value, Mapping):
+                return 0.0
+            got = {str(_norm_item(k)): _norm_item(v) for k, v in value.items()}
+            right = sum(got.get(str(_norm_item(k))) == _norm_item(v) for k, v in answer.items())
+            return round(float(points) * right / len(answer), 4)
+    except TypeError:
+        return 0.0
+    raise ValueError(f"unknown kind {kind!r}")
+
+
+def _lcs(a: Sequence, b: Sequence) -> int:
+    prev = [0] * (len(b) + 1)
+    for x in a:
+        cur = [0]
+        for j, y in enumerate(b):
+            cur.append(prev[j] + 1 if x == y else max(prev[j + 1], cur[j]))
+        prev = cur
+    return prev[-1]
+
+
+def grade(name: str, value: Any, *, kind: str, answer: Any, points: float = 1.0, **kw: Any) -> float:
+    """Hidden-test entry point: return the points earned, or fail the cell when there are none.
+
+    nbgrader reads a number shown by the last line of a grade cell as partial credit; an error
+    means zero. Failing on zero keeps "no credit" unambiguous in nbgrader's own report.
+    """
+    earned = score(name, value, kind=kind, answer=answer, points=points, **kw)
+    if earned <= 0:
+        raise AssertionError(f"{_label(name)}: no credit for this answer")
+    return earned

@@ -1,0 +1,1 @@
+"""Subcommands of ``academy``: one module each, with ``register(subparsers)``."""
