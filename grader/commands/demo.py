@@ -1,0 +1,106 @@
+"""``academy demo``: the whole trainer cycle on a synthetic cohort, end to end.
+
+Builds exercises/ from solutions/, makes a cohort (strong, average, struggling learners and some
+who skip questions), writes their submissions, autogrades them with real nbgrader into a SQLite
+gradebook, exports grades (nbgrader's own CSV plus a per-question table) and prints a summary.
+Everything lands in ``build/demo/`` (an ordinary nbgrader course folder: open it with formgrader
+to grade the written answers by hand).
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import time
+from pathlib import Path
+
+from .. import paths
+
+
+def run(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from ..cohort import make_learners, write_submissions
+    from ..course import BuildError, assignments, build
+    from ..workflow import Workspace, add_learners, autograde, grade_table, prepare
+
+    t0 = time.time()
+    ids = args.assignment or assignments()
+    if not ids:
+        print("There are no exercises in solutions/ yet: nothing to demonstrate.")
+        return 1
+    print(f"1/5 Building exercises/ from solutions/ ({len(ids)} assignments) …")
+    try:
+        changed = build()["changed"]
+    except BuildError as exc:
+        print(f"Build failed. {exc}")
+        return 1
+    print(f"    {len(changed)} file(s) changed" if changed else "    exercises/ already up to date")
+
+    ws = Workspace(Path(args.out))
+    if ws.root.exists():
+        shutil.rmtree(ws.root)
+    ws.root.mkdir(parents=True)
+    print(f"2/5 Setting up the course workspace in {ws.root} (nbgrader gradebook: gradebook.db) …")
+    prepare(ws, ids)
+    learners = make_learners(args.learners, seed=args.seed)
+    add_learners(ws, learners)
+
+    print(f"3/5 Writing {len(learners)} synthetic submissions per assignment …")
+    for aid in ids:
+        write_submissions(learners, aid, ws.release, paths.SOLUTIONS, ws.submitted, seed=args.seed)
+
+    print("4/5 Autograding with nbgrader …")
+    problems = []
+    for aid in ids:
+        for r in autograde(ws, aid, [l.id for l in learners], progress=not args.quiet):
+            if not r.ok:
+                problems.append(r)
+
+    print("5/5 Exporting grades …")
+    from nbgrader.api import Gradebook
+    from nbgrader.plugins import CsvExportPlugin
+
+    with Gradebook(ws.db_url) as gb:
+        CsvExportPlugin(to=str(ws.root / "grades.csv")).export(gb)
+    table = grade_table(ws.db_url)
+    table.to_csv(ws.root / "question_scores.csv", index=False)
+
+    profiles = {l.id: l for l in learners}
+    auto = table[~table.needs_manual_grade]
+    per_learner = (auto.groupby("learner")[["score", "max_score"]].sum()
+                   .assign(percent=lambda d: (100 * d.score / d.max_score).round(0)))
+    manual_open = table[table.needs_manual_grade].groupby("learner").size()
+    print()
+    print(f"Cohort summary: {len(learners)} learners × {len(ids)} assignment(s), "
+          f"auto-graded points only; written answers await a trainer in formgrader.")
+    print(f"{'learner':<12}{'name':<22}{'profile':<12}{'auto score':>12}{'%':>6}{'to mark':>9}")
+    for lid, row in per_learner.sort_values("percent", ascending=False).iterrows():
+        l = profiles[lid]
+        print(f"{lid:<12}{(l.first_name + ' ' + l.last_name):<22}{l.profile:<12}"
+              f"{row.score:>7.1f}/{row.max_score:<4.0f}{row.percent:>6.0f}{int(manual_open.get(lid, 0)):>9}")
+    per_q = (auto.groupby(["assignment", "question"])[["score", "max_score"]].sum()
+             .assign(percent=lambda d: (100 * d.score / d.max_score).round(0)))
+    print()
+    print("Per question (share of points earned across the cohort; hardest first):")
+    for (aid, q), row in per_q.sort_values("percent").iterrows():
+        bar = "█" * int(row.percent // 5)
+        print(f"  {aid:<26}{q:<10}{row.percent:>5.0f}%  {bar}")
+    if problems:
+        print()
+        print(f"{len(problems)} submission(s) could not be graded (the rest were):")
+        for p in problems:
+            print(f"  {p.learner} {p.assignment}: {p.message}")
+    print()
+    print(f"Grades: {ws.root / 'grades.csv'} (nbgrader export) and {ws.root / 'question_scores.csv'}")
+    print(f"Done in {time.time() - t0:.0f} s.")
+    return 0 if not problems else 1
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("demo", help="build, grade and summarise a synthetic cohort end to end")
+    p.add_argument("--learners", type=int, default=24, help="cohort size (default 24)")
+    p.add_argument("--seed", type=int, default=2026)
+    p.add_argument("--out", default=str(paths.ROOT / "build" / "demo"), help="workspace folder")
+    p.add_argument("--assignment", action="append", help="only these assignments (repeatable)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=run)

@@ -1,0 +1,128 @@
+"""The course as nbgrader sees it: configuration, assignments, building releases.
+
+Everything goes through nbgrader's own API (:class:`nbgrader.apps.NbGraderAPI`) with the
+repository's ``nbgrader_config.py``, so ``academy build`` and ``nbgrader generate_assignment``
+produce the same release. A course *workspace* (a folder with nbgrader's ``submitted/``,
+``autograded/`` … and its SQLite gradebook) can be anywhere: the demo and tests use
+throw-away ones, a trainer's cohort has its own.
+"""
+from __future__ import annotations
+
+import filecmp
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+from . import paths
+
+
+def _ensure_tools_on_path() -> None:
+    """nbgrader runs ``alembic`` as a program: make the environment's bin folder findable."""
+    bindir = str(Path(sys.executable).parent)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+
+
+def load_config(**overrides: object) -> Config:
+    """The repository's nbgrader configuration, with ``CourseDirectory`` overrides applied."""
+    loader = PyFileConfigLoader(paths.NBGRADER_CONFIG.name, path=str(paths.NBGRADER_CONFIG.parent))
+    config = loader.load_config()
+    config.CourseDirectory.root = str(paths.ROOT)
+    for key, value in overrides.items():
+        setattr(config.CourseDirectory, key, value)
+    return config
+
+
+def make_api(config: Config):
+    """An :class:`NbGraderAPI` for a configuration, quiet unless something goes wrong."""
+    _ensure_tools_on_path()
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    config.NbGraderAPI.log_level = logging.WARNING
+    coursedir = CourseDirectory(config=config)
+    return NbGraderAPI(coursedir=coursedir, config=config)
+
+
+def assignments(source: Path | None = None) -> list[str]:
+    """Assignment ids: folders of ``solutions/`` holding at least one notebook, in order."""
+    source = source or paths.SOLUTIONS
+    return sorted(p.name for p in source.iterdir()
+                  if p.is_dir() and not p.name.startswith(".") and any(p.glob("*.ipynb")))
+
+
+def notebooks(assignment: str, folder: Path | None = None) -> list[Path]:
+    return sorted((folder or paths.SOLUTIONS).joinpath(assignment).glob("*.ipynb"))
+
+
+class BuildError(RuntimeError):
+    """nbgrader could not generate an assignment; the message says which and why."""
+
+
+def generate(assignment_ids: list[str], *, release_dir: Path, workspace: Path,
+             source_dir: Path | None = None) -> None:
+    """Run nbgrader's generate_assignment for each assignment into ``release_dir``.
+
+    ``workspace`` holds nbgrader's gradebook for this run (the assignments and their cells are
+    recorded there, which autograding needs).
+    """
+    workspace.mkdir(parents=True, exist_ok=True)
+    config = load_config(
+        root=str(workspace),
+        source_directory=str((source_dir or paths.SOLUTIONS).resolve()),
+        release_directory=str(release_dir.resolve()),
+        db_url=f"sqlite:///{(workspace / 'gradebook.db').resolve()}",
+    )
+    api = make_api(config)
+    for aid in assignment_ids:
+        result = api.generate_assignment(aid, force=True, create=True)
+        if not result.get("success"):
+            detail = (result.get("error") or "") + (result.get("log") or "")
+            raise BuildError(f"Could not build {aid}:\n{detail.strip()[-3000:]}")
+
+
+def build(release_dir: Path | None = None, assignment_ids: list[str] | None = None) -> dict:
+    """Regenerate ``exercises/`` (or ``release_dir``) from ``solutions/``.
+
+    Builds into a scratch folder first and copies only files whose bytes changed, so a second
+    run changes nothing and an interrupted run never leaves a half-written release. Releases of
+    assignments that no longer exist in solutions/ are removed. Returns what changed.
+    """
+    release_dir = release_dir or paths.EXERCISES
+    ids = assignment_ids or assignments()
+    changed: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="academy-build-") as tmp:
+        tmp_path = Path(tmp)
+        fresh = tmp_path / "release"
+        generate(ids, release_dir=fresh, workspace=tmp_path / "ws")
+        release_dir.mkdir(parents=True, exist_ok=True)
+        for src in sorted(fresh.rglob("*")):
+            if src.is_dir():
+                continue
+            dst = release_dir / src.relative_to(fresh)
+            if not dst.exists() or not filecmp.cmp(src, dst, shallow=False):
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(src, dst)
+                changed.append(str(dst.relative_to(release_dir)))
+        if assignment_ids is None:
+            for old in sorted(release_dir.iterdir()):
+                if old.is_dir() and old.name not in ids:
+                    shutil.rmtree(old)
+                    changed.append(f"{old.name}/ (removed)")
+        for aid in ids:
+            for dst in sorted((release_dir / aid).rglob("*")):
+                if dst.is_file() and not (fresh / aid / dst.relative_to(release_dir / aid)).exists():
+                    dst.unlink()
+                    changed.append(f"{dst.relative_to(release_dir)} (removed)")
+    return {"assignments": ids, "changed": changed}
+
+
+def iter_release_files(release_dir: Path) -> Iterator[Path]:
+    yield from (p for p in sorted(release_dir.rglob("*")) if p.is_file())
