@@ -1,0 +1,140 @@
+"""``academy progress``, ``academy candidates`` and ``academy tracks``: the two course tracks.
+
+``progress LEARNER`` shows, for each track, which requirements the learner has met and which
+remain (with the reason: score against the pass mark, awaiting manual grading, role-play below
+the required score …). ``candidates`` lists the learners who have completed the leadership track,
+the course's promotion candidates. ``tracks`` prints the manifest and any reference in it that
+points at nothing. All read nbgrader's gradebook and the role-play studio's database; none writes.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+
+MARK = {"met": "[x]", "pending": "[~]", "remaining": "[ ]"}
+
+
+def _records(args: argparse.Namespace):
+    from ..tracks import Records, load_roleplay_results
+
+    return Records(args.gradebook, load_roleplay_results(args.roleplay_db))
+
+
+def _print_progress(p) -> None:
+    done = len(p.met)
+    total = len(p.requirements)
+    state = "COMPLETE" if p.complete else f"{done} of {total} requirements met"
+    print(f"\n{p.track.title} ({p.track.id}): {state}")
+    for r in p.requirements:
+        cap = " (capstone)" if r.capstone else ""
+        print(f"  {MARK[r.state]} {r.title}{cap}: {r.detail}")
+    if not p.complete:
+        waiting = [r for r in p.requirements if r.state == "pending"]
+        if waiting:
+            print(f"  {len(waiting)} requirement(s) wait for manual grading in formgrader.")
+
+
+def run_progress(args: argparse.Namespace) -> int:
+    from ..tracks import TrackError, load_manifest, progress
+
+    try:
+        tracks = load_manifest(args.manifest)
+        if args.track:
+            tracks = [t for t in tracks if t.id == args.track]
+            if not tracks:
+                raise TrackError(f"No track '{args.track}' in the manifest.")
+        with _records(args) as rec:
+            result = progress(args.learner, rec, tracks)
+            name = rec.learner_name(args.learner)
+    except TrackError as exc:
+        print(f"academy progress: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps([p.as_dict() for p in result], indent=2))
+        return 0
+    print(f"Progress of {args.learner}{' (' + name + ')' if name else ''}")
+    print("Legend: [x] met   [~] waiting for manual grading   [ ] remaining")
+    for p in result:
+        _print_progress(p)
+    return 0
+
+
+def run_candidates(args: argparse.Namespace) -> int:
+    from ..tracks import TrackError, candidates, load_manifest
+
+    try:
+        tracks = load_manifest(args.manifest)
+        with _records(args) as rec:
+            done = candidates(rec, tracks, args.track)
+            names = {p.learner: rec.learner_name(p.learner) for p in done}
+            cohort = len(rec.learners())
+    except TrackError as exc:
+        print(f"academy candidates: {exc}", file=sys.stderr)
+        return 1
+    if args.csv:
+        w = csv.writer(sys.stdout, lineterminator="\n")
+        w.writerow(["learner", "name", "track"] + [r.id for r in (done[0].requirements if done else [])])
+        for p in done:
+            w.writerow([p.learner, names[p.learner], p.track.id] + [r.detail for r in p.requirements])
+        return 0
+    title = next(t.title for t in tracks if t.id == args.track)
+    print(f"{len(done)} of {cohort} learner(s) have completed the {title}.")
+    if args.track == "leadership" and done:
+        print("They are candidates for the next promotion round:")
+    for p in done:
+        cap = "; ".join(f"{r.title}: {r.detail}" for r in p.requirements if r.capstone)
+        print(f"  {p.learner:<16} {names[p.learner]:<24} {cap}")
+    return 0
+
+
+def run_tracks(args: argparse.Namespace) -> int:
+    from ..tracks import TrackError, load_manifest, manifest_problems
+
+    try:
+        tracks = load_manifest(args.manifest)
+    except TrackError as exc:
+        print(f"academy tracks: {exc}", file=sys.stderr)
+        return 1
+    for t in tracks:
+        print(f"{t.title} ({t.id}): modules {', '.join(map(str, t.modules))}")
+        for a in t.assignments:
+            print(f"  assignment {a.id}: pass mark {a.pass_mark:g}%{' (capstone)' if a.id in t.capstone else ''}")
+        for r in t.roleplays:
+            crit = ", no failed critical item" if r.no_critical_fail else ""
+            print(f"  role-play {r.id}: '{r.scorecard}' scorecard, at least {r.min_total:g}/100{crit}"
+                  f"{' (capstone)' if r.id in t.capstone else ''}")
+    problems = manifest_problems(tracks)
+    for p in problems:
+        print(f"warning: {p}", file=sys.stderr)
+    return 1 if problems and args.strict else 0
+
+
+def _common(p: argparse.ArgumentParser, records: bool = True) -> None:
+    p.add_argument("--manifest", help="track manifest (default: datasets/tracks.yaml)")
+    if records:
+        p.add_argument("--gradebook", help="nbgrader gradebook: a path or database URL "
+                                           "(default: gradebook.db in the course folder)")
+        p.add_argument("--roleplay-db", dest="roleplay_db",
+                       help="role-play studio database (default: the studio's own)")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("progress", help="which track requirements a learner has met and which remain")
+    p.add_argument("learner", help="the learner's nbgrader student id")
+    p.add_argument("--track", help="only this track (agent or leadership)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    _common(p)
+    p.set_defaults(func=run_progress)
+
+    p = sub.add_parser("candidates", help="learners who completed the leadership track (promotion candidates)")
+    p.add_argument("--track", default="leadership", help="track to list completions for (default: leadership)")
+    p.add_argument("--csv", action="store_true", help="CSV output for a spreadsheet")
+    _common(p)
+    p.set_defaults(func=run_candidates)
+
+    p = sub.add_parser("tracks", help="show the track manifest and check what it refers to")
+    p.add_argument("--strict", action="store_true", help="exit 1 when a reference points at nothing")
+    _common(p, records=False)
+    p.set_defaults(func=run_tracks)
