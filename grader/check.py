@@ -88,9 +88,8 @@ def make_sealed_spec(name: str, check_kw: Mapping[str, Any], grade_kw: Mapping[s
         spec["n"] = len(answer)
         spec["hints"] = {str(_norm_item(k)): v for k, v in hints.items()}
     elif kind == "classify":
-        spec["key"] = {str(_norm_item(k)): digest(name, [_norm_item(k), _norm_item(v)])
-                       for k, v in answer.items()}
-        spec["hints"] = {str(_norm_item(k)): v for k, v in hints.items()}
+        spec["key"] = {str(k): digest(name, [_norm_item(k), _norm_item(v)]) for k, v in answer.items()}
+        spec["hints"] = {str(k): v for k, v in hints.items()}
     elif kind == "number":
         spec["key"] = float(answer)
         spec["tolerance"] = float(grade_kw.get("tolerance", check_kw.get("tolerance", 0.0)))
@@ -247,10 +246,11 @@ def _evaluate(name: str, value: Any, spec: Mapping[str, Any]) -> Feedback:
             if not isinstance(value, Mapping):
                 raise _Form(f"Your answer should be a dictionary like {{'A': 'label', 'B': 'label'}}; "
                             f"you gave {_type_name(value)}.")
-            got = {str(_norm_item(k)): _norm_item(v) for k, v in value.items()}
+            got = {_norm_item(k): _norm_item(v) for k, v in value.items()}
             expected = list(spec["key"])
-            missing = [k for k in expected if k not in got]
-            extra = [k for k in got if k not in expected]
+            norm_expected = {_norm_item(k) for k in expected}
+            missing = [k for k in expected if _norm_item(k) not in got]
+            extra = [str(k) for k in value if _norm_item(k) not in norm_expected]
             if missing or extra:
                 parts = []
                 if missing:
@@ -265,7 +265,8 @@ def _evaluate(name: str, value: Any, spec: Mapping[str, Any]) -> Feedback:
                 if bad:
                     raise _Form(f"{', '.join(repr(b) for b in bad)}: use only these labels: "
                                 f"{', '.join(repr(c) for c in cats)}.")
-            wrong = [k for k in expected if digest(name, [_norm_item(k), got[k]]) != spec["key"][k]]
+            wrong = [k for k in expected
+                     if digest(name, [_norm_item(k), got[_norm_item(k)]]) != spec["key"][k]]
             if not wrong:
                 return Feedback(q, "correct", f"Correct: all {len(expected)} are right. Well done!")
             details = [f"{k}: {hints.get(k, 'think again about this one.')}" for k in wrong[:3]]

@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+# Checks run by tests and nbval must not write learners' progress logs into the repository.
+os.environ["ACADEMY_NO_PROGRESS"] = "1"
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("ACADEMY_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -1,0 +1,51 @@
+"""The demo cohort runs end to end, and one learner's broken submission never stops the rest."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from grader import course, paths
+from grader.cli import main
+from grader.cohort import make_learners, write_submissions
+from grader.workflow import Workspace, add_learners, autograde, grade_table, prepare
+
+pytestmark = pytest.mark.nbgrader
+
+
+def test_cohort_profiles_vary():
+    """Does a demo cohort hold strong, average, struggling learners and skippers?"""
+    learners = make_learners(24)
+    assert {l.profile for l in learners} == {"strong", "average", "struggling", "skipper"}
+    assert len({l.id for l in learners}) == 24
+    assert [l.id for l in make_learners(24)] == [l.id for l in learners]
+
+
+def test_demo_end_to_end(tmp_path, capsys):
+    """Does `academy demo` grade a cohort into nbgrader's gradebook and export grades?"""
+    aid = course.assignments()[0]
+    rc = main(["demo", "--learners", "6", "--assignment", aid, "--out", str(tmp_path / "demo"), "--quiet"])
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    grades = pd.read_csv(tmp_path / "demo" / "grades.csv")
+    assert len(grades) == 6 and set(grades.assignment) == {aid}
+    assert grades.raw_score.nunique() > 1, "a realistic cohort does not all score the same"
+    assert "Cohort summary" in out and "Per question" in out
+    per_q = pd.read_csv(tmp_path / "demo" / "question_scores.csv")
+    assert per_q.learner.nunique() == 6
+
+
+def test_broken_submission_is_reported_and_others_graded(tmp_path):
+    """Is invalid notebook JSON reported for that learner while the others are graded?"""
+    aid = course.assignments()[0]
+    ws = Workspace(tmp_path / "course")
+    prepare(ws, [aid])
+    learners = make_learners(3, seed=7)
+    add_learners(ws, learners)
+    write_submissions(learners, aid, ws.release, paths.SOLUTIONS, ws.submitted)
+    broken = next((ws.submitted / learners[1].id / aid).glob("*.ipynb"))
+    broken.write_text("{ this is not a notebook", encoding="utf-8")
+    results = {r.learner: r for r in autograde(ws, aid, [l.id for l in learners], progress=False)}
+    assert not results[learners[1].id].ok and results[learners[1].id].message
+    assert results[learners[0].id].ok and results[learners[2].id].ok
+    graded = set(grade_table(ws.db_url).learner)
+    assert {learners[0].id, learners[2].id} <= graded
