@@ -1,0 +1,240 @@
+"""Call-order puzzle: put the steps of a call in order with up/down buttons and get feedback.
+
+A scenario (``call_steps.yaml``) lists the steps and the ordering rules that matter, each with the
+reason behind it. :func:`check_order` accepts any order that keeps every rule, so steps real
+centres do either way round are not marked wrong, and for each broken rule it returns that
+reason, which teaches the principle without printing the whole sequence. :func:`move` and
+:func:`scrambled` are the rest of the logic; :class:`CallOrder` is the thin ipywidgets front end
+(no dragging, so it works with a keyboard and in Voilà).
+"""
+from __future__ import annotations
+
+import html
+import random
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import yaml
+
+STEPS_FILE = Path(__file__).with_name("call_steps.yaml")
+
+
+class ScenarioError(ValueError):
+    """A call-steps file a trainer must fix: the message names the scenario and the problem."""
+
+
+@dataclass(frozen=True)
+class OrderRule:
+    first: str
+    then: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    title: str
+    intro: str
+    steps: tuple[tuple[str, str], ...]  # (id, text) in one good order
+    rules: tuple[OrderRule, ...]
+
+    @property
+    def ids(self) -> list[str]:
+        return [s for s, _ in self.steps]
+
+    def text(self, step_id: str) -> str:
+        return dict(self.steps)[step_id]
+
+
+@dataclass(frozen=True)
+class OrderResult:
+    """Whether an order keeps every rule; the broken rules (with reasons) if not."""
+
+    ok: bool
+    broken: tuple[OrderRule, ...]
+    misplaced: tuple[str, ...]  # step ids involved in a broken rule, in the learner's order
+    message: str
+    hints: tuple[str, ...]
+
+
+def _parse(sid: str, raw: dict, where: str) -> Scenario:
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"{where}: scenario {sid!r} must be a mapping with steps and rules")
+    steps = raw.get("steps") or []
+    if len(steps) < 2:
+        raise ScenarioError(f"{where}: scenario {sid!r} needs at least two steps")
+    ids = []
+    for i, st in enumerate(steps):
+        if not isinstance(st, dict) or not st.get("id") or not st.get("text"):
+            raise ScenarioError(f"{where}: scenario {sid!r} step {i + 1} needs an id and a text")
+        ids.append(str(st["id"]))
+    if len(set(ids)) != len(ids):
+        raise ScenarioError(f"{where}: scenario {sid!r} repeats a step id: {', '.join(ids)}")
+    rules = []
+    for i, r in enumerate(raw.get("rules") or []):
+        if not isinstance(r, dict) or not all(r.get(k) for k in ("first", "then", "why")):
+            raise ScenarioError(f"{where}: scenario {sid!r} rule {i + 1} needs first, then and why")
+        for k in ("first", "then"):
+            if r[k] not in ids:
+                raise ScenarioError(f"{where}: scenario {sid!r} rule {i + 1}: {k}={r[k]!r} is not a step id "
+                                    f"(steps: {', '.join(ids)})")
+        if ids.index(r["first"]) > ids.index(r["then"]):
+            raise ScenarioError(f"{where}: scenario {sid!r} rule {i + 1} ({r['first']} before {r['then']}) "
+                                "contradicts the order the steps are listed in")
+        rules.append(OrderRule(str(r["first"]), str(r["then"]), " ".join(str(r["why"]).split())))
+    if not rules:
+        raise ScenarioError(f"{where}: scenario {sid!r} has no ordering rules, so any order would pass")
+    return Scenario(sid, str(raw.get("title", sid)), " ".join(str(raw.get("intro", "")).split()),
+                    tuple((str(s["id"]), str(s["text"])) for s in steps), tuple(rules))
+
+
+def load_scenarios(path: str | Path | None = None) -> dict[str, Scenario]:
+    """Read and validate a call-steps file (default: the course's ``call_steps.yaml``)."""
+    p = Path(path) if path else STEPS_FILE
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError(f"{p}: file not found") from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"{p}: not valid YAML ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("scenarios"), dict):
+        raise ScenarioError(f"{p}: expected a 'scenarios:' mapping (see call_steps.yaml)")
+    return {sid: _parse(sid, raw, p.name) for sid, raw in data["scenarios"].items()}
+
+
+@lru_cache(maxsize=1)
+def _default() -> dict[str, Scenario]:
+    return load_scenarios()
+
+
+def scenario(name: str) -> Scenario:
+    """A scenario of the course's file by name (``inbound``, ``transfer``, ``closing``)."""
+    sc = _default()
+    if name not in sc:
+        raise KeyError(f"No call-order scenario {name!r}; choose one of {', '.join(sc)}")
+    return sc[name]
+
+
+def check_order(sc: Scenario, order: Sequence[str]) -> OrderResult:
+    """Check a learner's order (a list of step ids). Any order that keeps every rule passes."""
+    order = list(order)
+    unknown = [s for s in order if s not in sc.ids]
+    missing = [s for s in sc.ids if s not in order]
+    dupes = sorted({s for s in order if order.count(s) > 1})
+    if unknown or missing or dupes:
+        bits = ([f"unknown steps {unknown}"] if unknown else []) + \
+               ([f"missing steps {missing}"] if missing else []) + ([f"repeated steps {dupes}"] if dupes else [])
+        raise ValueError(f"The order must use each of the {len(sc.ids)} steps once: " + "; ".join(bits))
+    pos = {s: i for i, s in enumerate(order)}
+    broken = tuple(r for r in sc.rules if pos[r.first] > pos[r.then])
+    if not broken:
+        return OrderResult(True, (), (), "✅ A good order: every step comes where it should.", ())
+    involved = {s for r in broken for s in (r.first, r.then)}
+    misplaced = tuple(s for s in order if s in involved)
+    hints = []
+    for r in broken:  # one hint per reason, in the order the rules are written
+        if r.why not in hints:
+            hints.append(r.why)
+    n = len(broken)
+    msg = (f"Not yet: {n} thing{'s' if n > 1 else ''} happen{'' if n > 1 else 's'} too early. "
+           "Read the hints, move the steps and check again.")
+    return OrderResult(False, broken, misplaced, msg, tuple(hints))
+
+
+def move(order: Sequence[str], index: int, delta: int) -> list[str]:
+    """The order with the step at ``index`` moved ``delta`` places (clamped at the ends)."""
+    out = list(order)
+    if not 0 <= index < len(out):
+        raise IndexError(f"step position {index} is outside 0..{len(out) - 1}")
+    j = max(0, min(len(out) - 1, index + delta))
+    out.insert(j, out.pop(index))
+    return out
+
+
+def scrambled(sc: Scenario, seed: int = 0, min_broken: int = 2) -> list[str]:
+    """A shuffled starting order that breaks at least ``min_broken`` rules (same seed, same order)."""
+    rng = random.Random(f"{sc.id}:{seed}")
+    target = min(min_broken, len(sc.rules))
+    for _ in range(500):
+        order = sc.ids[:]
+        rng.shuffle(order)
+        if len(check_order(sc, order).broken) >= target:
+            return order
+    return list(reversed(sc.ids))
+
+
+def render_html(sc: Scenario, result: OrderResult, max_hints: int = 3) -> str:
+    """The feedback panel for one check: at most ``max_hints`` reasons, so it stays readable."""
+    colour = "#e6f4ea" if result.ok else "#fdecea"
+    shown = result.hints[:max_hints]
+    items = "".join(f'<li class="academy-order-hint">{html.escape(h)}</li>' for h in shown)
+    if len(result.hints) > len(shown):
+        items += f"<li><i>…fix these first; {len(result.hints) - len(shown)} more hint(s) after that.</i></li>"
+    flagged = ""
+    if result.misplaced:
+        names = ", ".join(f"<q>{html.escape(sc.text(s))}</q>" for s in result.misplaced)
+        flagged = f"<div><i>Look again at:</i> {names}</div>"
+    return (f'<div class="academy-order-feedback" data-ok="{str(result.ok).lower()}" '
+            f'style="background:{colour};padding:8px 12px;border-radius:6px;font-family:sans-serif">'
+            f"<b>{html.escape(result.message)}</b>{flagged}{'<ul>' + items + '</ul>' if items else ''}</div>")
+
+
+class CallOrder:
+    """Up/down buttons per step, a check button and a feedback panel. ``CallOrder("inbound")``."""
+
+    def __init__(self, name: str = "inbound", *, seed: int = 0, scenario_obj: Scenario | None = None):
+        import ipywidgets as w
+
+        self.w = w
+        self.sc = scenario_obj or scenario(name)
+        self.seed = seed
+        self.order = scrambled(self.sc, seed)
+        self.rows = w.VBox()
+        self.result = w.HTML("")
+        self.result.add_class("academy-order-result")
+        self.check_button = w.Button(description="Check my order", button_style="primary", icon="check")
+        self.check_button.add_class("academy-order-check")
+        self.check_button.on_click(lambda _b: self.check())
+        self.reset_button = w.Button(description="Shuffle again", icon="random")
+        self.reset_button.on_click(lambda _b: self.reset())
+        head = w.HTML(f"<b>{html.escape(self.sc.title)}</b><br>{html.escape(self.sc.intro)}")
+        self.box = w.VBox([head, self.rows, w.HBox([self.check_button, self.reset_button]), self.result])
+        self.box.add_class("academy-call-order")
+        self._draw()
+
+    def _draw(self) -> None:
+        w = self.w
+        rows = []
+        for i, sid in enumerate(self.order):
+            up = w.Button(icon="arrow-up", tooltip="Move up", layout=w.Layout(width="36px"), disabled=i == 0)
+            down = w.Button(icon="arrow-down", tooltip="Move down", layout=w.Layout(width="36px"),
+                            disabled=i == len(self.order) - 1)
+            up.on_click(lambda _b, i=i: self.move(i, -1))
+            down.on_click(lambda _b, i=i: self.move(i, +1))
+            label = w.HTML(f"<b>{i + 1}.</b> {html.escape(self.sc.text(sid))}", layout=w.Layout(width="auto"))
+            rows.append(w.HBox([up, down, label]))
+        self.rows.children = rows
+
+    def move(self, index: int, delta: int) -> None:
+        """Move a step and redraw; clears old feedback so it never describes a stale order."""
+        self.order = move(self.order, index, delta)
+        self.result.value = ""
+        self._draw()
+
+    def reset(self) -> None:
+        self.seed += 1
+        self.order = scrambled(self.sc, self.seed)
+        self.result.value = ""
+        self._draw()
+
+    def check(self) -> OrderResult:
+        res = check_order(self.sc, self.order)
+        self.result.value = render_html(self.sc, res)
+        return res
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.box)

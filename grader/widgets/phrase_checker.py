@@ -1,0 +1,343 @@
+"""Phrase checker: flags wording a call-centre agent should avoid, and missing greeting/closing parts.
+
+The learner types what they would say; :func:`analyse` returns a list of :class:`Finding`, each
+saying which rule fired, how serious it is (``forbidden``, ``discouraged`` or ``missing-part``),
+why it matters on a call and a better way to say it. The rules are data
+(``phrase_rules.yaml``, or any file with the same schema passed to :func:`load_rules`), English
+regular expressions matched case-insensitively, sentence by sentence, so the same engine serves
+Module 1 (greetings, closings, hold and transfer) and later modules (e.g. rewriting negative
+sentences, with ``categories={"negative", ...}``). :class:`PhraseChecker` is the thin ipywidgets
+front end used in the lessons.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import yaml
+
+RULES_FILE = Path(__file__).with_name("phrase_rules.yaml")
+SEVERITIES = ("forbidden", "discouraged", "missing-part")
+MODES = ("any", "greeting", "closing")
+_SENTENCE = re.compile(r"(?:[^.!?;\n]|(?<=\d)\.(?=\d))+(?:[.!?;]+|\n|$)")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+
+
+class RulesError(ValueError):
+    """A rules file a trainer must fix: the message names the file, the rule and the field."""
+
+
+# --------------------------------------------------------------------------- data
+@dataclass(frozen=True)
+class Rule:
+    """One thing to flag: wording to avoid (``forbidden``/``discouraged``) or a required part."""
+
+    id: str
+    severity: str
+    title: str
+    why: str
+    better: str
+    patterns: tuple[re.Pattern, ...]
+    category: str = ""
+    unless: tuple[re.Pattern, ...] = ()
+    unless_scope: str = "sentence"
+    source: str = ""
+    standard: str = ""  # id in datasets/service_standards.yaml
+    examples: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Rules to avoid plus the parts each kind of utterance must contain."""
+
+    rules: tuple[Rule, ...]
+    parts: dict  # mode -> tuple[Rule, ...]
+    company: str
+    path: Path | None = None
+
+    def by_id(self, rule_id: str) -> Rule:
+        for r in self.all_rules():
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+    def all_rules(self) -> list[Rule]:
+        return list(self.rules) + [r for rs in self.parts.values() for r in rs]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One flag for the learner: what, how serious, why, and a better form."""
+
+    rule_id: str
+    severity: str
+    title: str
+    why: str
+    better: str
+    category: str = ""
+    quote: str | None = None  # the words that triggered it (None for a missing part)
+    start: int | None = None
+    end: int | None = None
+    source: str = ""
+    standard: str = ""
+
+    @property
+    def text(self) -> str:
+        what = f'"{self.quote}": ' if self.quote else ""
+        return f"[{self.severity}] {self.title}: {what}{self.why} Better: {self.better}"
+
+
+def _compile(pattern: str, where: str, company: str) -> re.Pattern:
+    if not isinstance(pattern, str) or not pattern.strip():
+        raise RulesError(f"{where}: each pattern must be a non-empty string, got {pattern!r}")
+    first_word = (company.split() or [company])[0]
+    text = pattern.replace("{company}", re.escape(company.lower())).replace(
+        "{company_word}", re.escape(first_word.lower()))
+    try:
+        return re.compile(text, re.IGNORECASE)
+    except re.error as exc:
+        raise RulesError(f"{where}: pattern {pattern!r} is not a valid regular expression ({exc})") from None
+
+
+def _build_rule(raw: dict, where: str, shared: dict, company: str, severity: str | None) -> Rule:
+    if not isinstance(raw, dict):
+        raise RulesError(f"{where}: expected a mapping with id, title, patterns, why, better")
+    rid = raw.get("id")
+    where = f"{where} (id {rid!r})" if rid else where
+    need = ["id", "title", "patterns", "why", "better"] + ([] if severity else ["severity"])
+    missing = [k for k in need if not raw.get(k)]
+    if missing:
+        raise RulesError(f"{where}: missing {', '.join(missing)}")
+    sev = severity or raw["severity"]
+    if sev not in SEVERITIES[:2] and not severity:
+        raise RulesError(f"{where}: severity must be 'forbidden' or 'discouraged', got {sev!r}")
+    patterns = raw["patterns"]
+    if isinstance(patterns, str) or not isinstance(patterns, list):
+        raise RulesError(f"{where}: patterns must be a list of regular expressions")
+    unless = raw.get("unless") or []
+    if isinstance(unless, str):
+        if unless not in shared:
+            raise RulesError(f"{where}: unless names {unless!r}, which is not under 'shared:' "
+                             f"(known: {', '.join(sorted(shared)) or 'none'})")
+        unless = shared[unless]
+    scope = raw.get("unless_scope", "sentence")
+    if scope not in ("sentence", "text"):
+        raise RulesError(f"{where}: unless_scope must be 'sentence' or 'text', got {scope!r}")
+    return Rule(
+        id=str(rid), severity=sev, title=str(raw["title"]).strip(), why=" ".join(str(raw["why"]).split()),
+        better=" ".join(str(raw["better"]).split()), category=str(raw.get("category", "")),
+        patterns=tuple(_compile(p, f"{where} patterns", company) for p in patterns),
+        unless=tuple(_compile(p, f"{where} unless", company) for p in unless),
+        unless_scope=scope, source=str(raw.get("source", "")),
+        standard=str(raw.get("standard", "")), examples=raw.get("examples") or {})
+
+
+def load_rules(path: str | Path | None = None, company: str | None = None) -> RuleSet:
+    """Read and validate a rules file (default: the course's ``phrase_rules.yaml``).
+
+    ``company`` replaces ``{company}`` in patterns (default: the file's ``defaults.company``).
+    Raises :class:`RulesError` naming the rule and field when the file is wrong.
+    """
+    p = Path(path) if path else RULES_FILE
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RulesError(f"{p}: rules file not found") from None
+    except yaml.YAMLError as exc:
+        raise RulesError(f"{p}: not valid YAML ({exc})") from None
+    if not isinstance(data, dict) or "rules" not in data:
+        raise RulesError(f"{p}: expected a mapping with a 'rules:' list (see phrase_rules.yaml)")
+    company = company or (data.get("defaults") or {}).get("company") or "our company"
+    shared = data.get("shared") or {}
+    rules = tuple(_build_rule(r, f"{p.name} rules[{i}]", shared, company, None)
+                  for i, r in enumerate(data.get("rules") or []))
+    parts: dict = {}
+    for mode, items in (data.get("parts") or {}).items():
+        if mode not in MODES[1:]:
+            raise RulesError(f"{p.name} parts: unknown mode {mode!r}; use 'greeting' or 'closing'")
+        parts[mode] = tuple(_build_rule(r, f"{p.name} parts.{mode}[{i}]", shared, company, "missing-part")
+                            for i, r in enumerate(items or []))
+    ids = [r.id for r in rules] + [r.id for rs in parts.values() for r in rs]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise RulesError(f"{p.name}: rule ids must be unique; repeated: {', '.join(dupes)}")
+    return RuleSet(rules=rules, parts=parts, company=company, path=p)
+
+
+@lru_cache(maxsize=8)
+def default_rules(company: str | None = None) -> RuleSet:
+    """The course's rules, loaded once per company name."""
+    return load_rules(RULES_FILE, company)
+
+
+# --------------------------------------------------------------------------- analysis
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Spans (start, end) of the sentences in ``text`` (split on . ! ? ; and new lines)."""
+    return [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group().strip()]
+
+
+def _unless_hit(rule: Rule, sentence: str, text: str) -> bool:
+    scope = text if rule.unless_scope == "text" else sentence
+    return any(p.search(scope) for p in rule.unless)
+
+
+def analyse(text: str, mode: str = "any", *, rules: RuleSet | None = None,
+            categories: Iterable[str] | None = None, company: str | None = None) -> list[Finding]:
+    """Flag wording to avoid in ``text``, and (for ``greeting``/``closing``) the parts it lacks.
+
+    Findings come forbidden first, then discouraged (in text order), then missing parts.
+    ``categories`` limits the wording rules to those tags (missing parts are still checked).
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a string, got {type(text).__name__}")
+    rs = rules or default_rules(company)
+    cats = set(categories) if categories is not None else None
+    norm = text.translate(_APOSTROPHES)
+    found: list[Finding] = []
+    for rule in rs.rules:
+        if cats is not None and rule.category not in cats:
+            continue
+        for s0, s1 in sentences(norm):
+            sent = norm[s0:s1]
+            hit = None
+            for pat in rule.patterns:
+                m = pat.search(sent)
+                if m and (hit is None or m.start() < hit.start()):
+                    hit = m
+            if hit is None or _unless_hit(rule, sent, norm):
+                continue
+            a, b = s0 + hit.start(), s0 + hit.end()
+            found.append(Finding(rule.id, rule.severity, rule.title, rule.why, rule.better,
+                                 rule.category, text[a:b], a, b, rule.source, rule.standard))
+    found.sort(key=lambda f: (SEVERITIES.index(f.severity), f.start))
+    for part in rs.parts.get(mode, ()):
+        if not any(p.search(norm) for p in part.patterns):
+            found.append(Finding(part.id, "missing-part", part.title, part.why, part.better,
+                                 "missing-part", None, None, None, part.source, part.standard))
+    return found
+
+
+def required_parts(mode: str, rules: RuleSet | None = None) -> list[str]:
+    """Titles of the parts a ``greeting`` or ``closing`` must contain (empty for ``any``)."""
+    rs = rules or default_rules()
+    return [p.title for p in rs.parts.get(mode, ())]
+
+
+# --------------------------------------------------------------------------- presentation
+ICONS = {"forbidden": "⛔", "discouraged": "⚠️", "missing-part": "➕"}
+LABELS = {"forbidden": "Never say", "discouraged": "Better avoided", "missing-part": "Missing"}
+COLOURS = {"forbidden": "#fdecea", "discouraged": "#fff8e1", "missing-part": "#eef2f7"}
+_NOUN = {"greeting": "greeting", "closing": "closing", "any": "wording"}
+
+
+def summary(findings: Sequence[Finding], mode: str = "any") -> str:
+    """One line for the learner: clean, or how many flags of each kind."""
+    if not findings:
+        if mode == "any":
+            return "✅ Nothing to flag: no wording from the avoid-list."
+        return f"✅ A complete {_NOUN[mode]}: every required part is there and nothing needs rewording."
+    counts = {s: sum(f.severity == s for f in findings) for s in SEVERITIES}
+    bits = [f"{n} {LABELS[s].lower()}" for s, n in counts.items() if n]
+    return f"{len(findings)} to work on: " + ", ".join(bits) + "."
+
+
+def highlight(text: str, findings: Sequence[Finding]) -> str:
+    """The learner's text as HTML with each flagged phrase marked (overlaps merged)."""
+    spans = sorted((f.start, f.end, f.severity) for f in findings if f.start is not None)
+    out, pos = [], 0
+    for a, b, sev in spans:
+        if a < pos:
+            continue
+        out.append(html.escape(text[pos:a]))
+        colour = "#f5b7b1" if sev == "forbidden" else "#ffe08a"
+        out.append(f'<mark style="background:{colour}" title="{html.escape(sev)}">{html.escape(text[a:b])}</mark>')
+        pos = b
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+def render_html(text: str, findings: Sequence[Finding], mode: str = "any") -> str:
+    """The result panel: summary, the text with flags marked, then one card per finding."""
+    if not text.strip():
+        return ('<div class="academy-phrase-empty" style="font-family:sans-serif">✏️ Type what you '
+                'would say to the caller, then press <b>Check my wording</b>.</div>')
+    ok = not findings
+    head = (f'<div class="academy-phrase-summary" data-clean="{str(ok).lower()}" '
+            f'style="font-weight:bold;margin-bottom:6px">{html.escape(summary(findings, mode))}</div>')
+    quoted = (f'<div style="border-left:3px solid #bbb;padding:4px 8px;margin:6px 0;white-space:pre-wrap">'
+              f"{highlight(text, findings)}</div>")
+    cards = []
+    for f in findings:
+        said = f' <q>{html.escape(f.quote)}</q>' if f.quote else ""
+        cards.append(
+            f'<li class="academy-finding" data-rule="{html.escape(f.rule_id)}" data-severity="{f.severity}" '
+            f'style="background:{COLOURS[f.severity]};padding:6px 10px;margin:4px 0;border-radius:6px;list-style:none">'
+            f"{ICONS[f.severity]} <b>{LABELS[f.severity]}: {html.escape(f.title)}</b>{said}<br>"
+            f"<i>Why:</i> {html.escape(f.why)}<br><i>Better:</i> {html.escape(f.better)}</li>")
+    note = ('<div style="color:#666;font-size:90%;margin-top:6px">The checker reads words only: '
+            "tone, pace and warmth are for your trainer and your own ear.</div>")
+    body = f'<ul style="padding-left:0;margin:0">{"".join(cards)}</ul>' if cards else ""
+    return f'<div style="font-family:sans-serif">{head}{quoted}{body}{note}</div>'
+
+
+# --------------------------------------------------------------------------- widget
+def _widgets():
+    import ipywidgets as widgets
+
+    return widgets
+
+
+class PhraseChecker:
+    """Text box + button + result panel. ``PhraseChecker(mode="greeting")`` as a cell's last line.
+
+    The parts live in :attr:`box` (displayed), :attr:`text`, :attr:`button` and :attr:`result`;
+    :meth:`check` does what the button does, so notebooks and tests can drive it directly.
+    """
+
+    PLACEHOLDERS = {
+        "greeting": "Type the first words you would say when you pick up a call…",
+        "closing": "Type how you would end a call…",
+        "any": "Type a sentence you would say to a caller…",
+    }
+
+    def __init__(self, mode: str = "any", *, company: str | None = None, value: str = "",
+                 rules: RuleSet | None = None, categories: Iterable[str] | None = None,
+                 description: str | None = None):
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+        w = _widgets()
+        self.mode, self.company = mode, company
+        self.rules = rules or default_rules(company)
+        self.categories = set(categories) if categories is not None else None
+        self.findings: list[Finding] = []
+        self.text = w.Textarea(value=value, placeholder=self.PLACEHOLDERS[mode],
+                               layout=w.Layout(width="100%", height="80px"))
+        self.text.add_class("academy-phrase-input")
+        self.button = w.Button(description="Check my wording", button_style="primary", icon="check")
+        self.button.add_class("academy-phrase-check")
+        self.result = w.HTML(value="")
+        self.result.add_class("academy-phrase-result")
+        self.button.on_click(lambda _b: self.check())
+        parts = required_parts(mode, self.rules)
+        intro = description or (f"<b>Required parts of a {mode}:</b> " + ", ".join(parts) if parts else
+                                "<b>Check your wording</b> against the avoid-list.")
+        self.box = w.VBox([w.HTML(intro), self.text, self.button, self.result])
+        self.box.add_class("academy-phrase-checker")
+
+    def check(self) -> list[Finding]:
+        """Analyse the current text and show the result; returns the findings."""
+        text = self.text.value or ""
+        self.findings = analyse(text, self.mode, rules=self.rules, categories=self.categories) if text.strip() else []
+        self.result.value = render_html(text, self.findings, self.mode)
+        return self.findings
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.box)
