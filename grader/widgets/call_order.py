@@ -173,8 +173,9 @@ def render_html(sc: Scenario, result: OrderResult, max_hints: int = 3) -> str:
     if len(result.hints) > len(shown):
         items += f"<li><i>…fix these first; {len(result.hints) - len(shown)} more hint(s) after that.</i></li>"
     flagged = ""
-    if result.misplaced:
-        names = ", ".join(f"<q>{html.escape(sc.text(s))}</q>" for s in result.misplaced)
+    if result.misplaced:  # only the steps behind the hints shown now, so the list stays short
+        now = {x for r in result.broken if r.why in shown for x in (r.first, r.then)}
+        names = "; ".join(html.escape(sc.text(s).strip('"')) for s in result.misplaced if s in now)
         flagged = f"<div><i>Look again at:</i> {names}</div>"
     return (f'<div class="academy-order-feedback" data-ok="{str(result.ok).lower()}" '
             f'style="background:{colour};padding:8px 12px;border-radius:6px;font-family:sans-serif">'

@@ -100,6 +100,16 @@ def test_render_limits_hints():
     assert html.count('class="academy-order-hint"') == 3 and "more hint" in html
 
 
+def test_look_again_lists_only_steps_behind_shown_hints():
+    """Does 'Look again at' name just the steps of the one broken rule, not every step?"""
+    sc = SCENARIOS["closing"]
+    order = sc.ids[:]
+    order[-1], order[-2] = order[-2], order[-1]
+    html = co.render_html(sc, co.check_order(sc, order))
+    look = html.split("Look again at:</i>")[1].split("</div>")[0]
+    assert look.count(";") == 1 and "handset" in look and "Confirm" not in look
+
+
 def test_bad_scenario_file_gives_actionable_error(tmp_path):
     """Does a rule that names an unknown step, or contradicts the listed order, raise a clear error?"""
     p = tmp_path / "steps.yaml"
