@@ -1,0 +1,452 @@
+"""Rater calibration: do several raters scoring the same recorded calls agree?
+
+Works on the long table from :meth:`RolePlayStore.item_scores` (one row per score and item).
+Per item it reports the share of rater pairs giving the same answer, Fleiss' kappa across the
+calls (statsmodels) and how often the raters' answers are *far apart*: more than one scale point
+on a 0-3 item, or any disagreement on a yes/no or critical item (where one point is the whole
+scale); a N/A against a score also counts. An item far apart on more than 30% of calls is
+flagged as ambiguous: its wording or anchors need work, or the raters need a calibration talk.
+On totals it reports the intraclass correlation (pingouin; ICC(A,1), two-way random effects,
+absolute agreement, Shrout & Fleiss's ICC(2,1)) and the share of rater pairs within ±10 points,
+and Cohen's kappa for each pair of raters over all items. :func:`calibration_report` bundles
+it all, with rater-against-rater charts, as a self-contained HTML page.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+import itertools
+import math
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from .scorecard import NA, Scorecard
+
+FAR_APART_SHARE = 0.30     # flag an item far apart on more than this share of calls
+TOTAL_TOLERANCE = 10.0     # totals within this many points count as agreeing
+ICC_MIN_CALLS = 3          # fewer calls than this: ICC is not reported
+
+
+# --------------------------------------------------------------------------- statistics
+def fleiss_from_long(df: pd.DataFrame, subject: str = "subject", rater: str = "rater",
+                     value: str = "value") -> float:
+    """Fleiss' kappa from long ratings (one row per subject and rater).
+
+    Subjects rated by fewer raters than the most common count are left out (Fleiss' kappa
+    needs the same number of ratings per subject). Returns NaN when it is undefined: fewer than
+    two subjects, or every rating in one category (then agreement is simply perfect).
+    """
+    from statsmodels.stats.inter_rater import fleiss_kappa
+
+    counts = pd.crosstab(df[subject], df[value].astype(str))
+    n = counts.sum(axis=1)
+    if n.empty:
+        return math.nan
+    counts = counts[n == n.mode().iloc[0]]
+    if len(counts) < 2 or (counts.sum(axis=0) > 0).sum() < 2 or counts.sum(axis=1).iloc[0] < 2:
+        return math.nan
+    return float(fleiss_kappa(counts.to_numpy(), method="fleiss"))
+
+
+def cohen_from_pairs(a: pd.Series | list, b: pd.Series | list) -> float:
+    """Cohen's kappa (unweighted) of two raters' labels for the same units (statsmodels)."""
+    from statsmodels.stats.inter_rater import cohens_kappa
+
+    a, b = pd.Series(list(a), dtype=str), pd.Series(list(b), dtype=str)
+    if len(a) != len(b) or len(a) == 0:
+        raise ValueError("Cohen's kappa needs two equally long, non-empty lists of labels")
+    cats = sorted(set(a) | set(b))
+    table = pd.crosstab(pd.Categorical(a, cats), pd.Categorical(b, cats), dropna=False)
+    if len(cats) < 2:
+        return math.nan
+    expected = (table.sum(axis=0) * table.sum(axis=1)).sum() / table.to_numpy().sum() ** 2
+    if math.isclose(expected, 1.0):
+        return math.nan
+    return float(cohens_kappa(table.to_numpy(), return_results=False))
+
+
+def icc_table(df: pd.DataFrame, target: str = "call_id", rater: str = "rater",
+              rating: str = "total") -> pd.DataFrame:
+    """All six ICC forms (pingouin), using only targets that every rater scored."""
+    import warnings
+
+    import pingouin as pg
+
+    with warnings.catch_warnings():   # pingouin's own pandas deprecations, not ours to act on
+        warnings.simplefilter("ignore", FutureWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return pg.intraclass_corr(data=df, targets=target, raters=rater, ratings=rating,
+                                  nan_policy="omit").set_index("Type")
+
+
+def icc_agreement(df: pd.DataFrame, target: str = "call_id", rater: str = "rater",
+                  rating: str = "total") -> float:
+    """ICC(A,1): two-way random effects, absolute agreement, single rater (Shrout-Fleiss ICC(2,1))."""
+    return float(icc_table(df, target, rater, rating).loc["ICC(A,1)", "ICC"])
+
+
+def share_within(totals: pd.DataFrame, tolerance: float = TOTAL_TOLERANCE,
+                 call: str = "call_id", rater: str = "rater", total: str = "total") -> float:
+    """Share of rater pairs (on the same call) whose totals differ by at most ``tolerance``."""
+    close = pairs = 0
+    for _, g in totals.groupby(call):
+        for x, y in itertools.combinations(g[total].tolist(), 2):
+            pairs += 1
+            close += abs(x - y) <= tolerance + 1e-9
+    return close / pairs if pairs else math.nan
+
+
+# --------------------------------------------------------------------------- item level
+def _steps(value: str) -> float | None:
+    """Position on the item's scale: 0-3 as is; yes/pass = 1, no/fail = 0; N/A = None."""
+    v = str(value)
+    if v == NA:
+        return None
+    if v.isdigit():
+        return float(v)
+    return {"yes": 1.0, "pass": 1.0, "no": 0.0, "fail": 0.0}[v]
+
+
+def _tolerance(values: pd.Series) -> float:
+    """Steps raters may differ by: 1 on a 0-3 item, 0 on a two-point item."""
+    return 1.0 if any(str(v).isdigit() for v in values) else 0.0
+
+
+def far_apart(values: list[str], tolerance: float) -> bool:
+    """Do these raters' answers to one item on one call differ by more than ``tolerance`` steps?"""
+    steps = [_steps(v) for v in values]
+    if any(s is None for s in steps):
+        return not all(s is None for s in steps)   # N/A against a score
+    return max(steps) - min(steps) > tolerance
+
+
+def _pair_agreement(values: list[str]) -> tuple[int, int]:
+    pairs = list(itertools.combinations(values, 2))
+    return sum(a == b for a, b in pairs), len(pairs)
+
+
+def item_agreement(items: pd.DataFrame, cards: Mapping[str, Scorecard] | None = None,
+                   threshold: float = FAR_APART_SHARE) -> pd.DataFrame:
+    """One row per item: agreement, Fleiss' kappa across calls, far-apart share, flag."""
+    rows = []
+    order = {iid: n for n, iid in enumerate(dict.fromkeys(items["item_id"]))}
+    for item_id, g in items.groupby("item_id", sort=False):
+        tol = _tolerance(g["value"])
+        agree = pairs = far = calls = 0
+        for _, c in g.groupby("call_id"):
+            vals = c["value"].astype(str).tolist()
+            if len(vals) < 2:
+                continue
+            calls += 1
+            a, p = _pair_agreement(vals)
+            agree, pairs = agree + a, pairs + p
+            far += far_apart(vals, tol)
+        kappa = fleiss_from_long(g, subject="call_id") if calls >= 2 else math.nan
+        text = section = ""
+        if cards:
+            card = cards.get(f"{g['scorecard_id'].iloc[0]}.v{g['scorecard_version'].iloc[0]}")
+            if card is not None:
+                crit = {c.id: c for c in card.critical}
+                if item_id in crit:
+                    text, section = crit[item_id].text, "Critical"
+                else:
+                    it = card.item(item_id)
+                    text = it.text
+                    section = next(s.title for s in card.sections if s.id == it.section)
+        share = far / calls if calls else math.nan
+        rows.append({
+            "item_id": item_id, "section": section or g["section_id"].iloc[0], "text": text,
+            "critical": bool(g["critical"].iloc[0]), "scale": "0-3" if tol else "two-point",
+            "calls": calls, "raters": g["rater"].nunique(),
+            "agreement": agree / pairs if pairs else math.nan,
+            "fleiss_kappa": kappa, "far_apart_share": share,
+            "ambiguous": bool(calls and share > threshold),
+            "_order": order[item_id]})
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    return out.sort_values("_order").drop(columns="_order").reset_index(drop=True)
+
+
+def pairwise(items: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+    """Each pair of raters: Cohen's kappa over the items both scored, and totals within ±10."""
+    rows = []
+    raters = sorted(items["rater"].unique())
+    for a, b in itertools.combinations(raters, 2):
+        ia = items[items["rater"] == a].set_index(["call_id", "item_id"])["value"]
+        ib = items[items["rater"] == b].set_index(["call_id", "item_id"])["value"]
+        both = ia.index.intersection(ib.index)
+        ta = totals[totals["rater"] == a].set_index("call_id")["total"]
+        tb = totals[totals["rater"] == b].set_index("call_id")["total"]
+        shared = ta.index.intersection(tb.index)
+        diffs = (ta[shared] - tb[shared]).abs()
+        rows.append({
+            "rater_a": a, "rater_b": b, "calls": len(shared), "items": len(both),
+            "cohen_kappa": cohen_from_pairs(ia[both], ib[both]) if len(both) else math.nan,
+            "item_agreement": float((ia[both] == ib[both]).mean()) if len(both) else math.nan,
+            "mean_total_gap": float(diffs.mean()) if len(diffs) else math.nan,
+            "within_10": float((diffs <= TOTAL_TOLERANCE + 1e-9).mean()) if len(diffs) else math.nan})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- the report
+@dataclass
+class Calibration:
+    """Everything a calibration session produces; ``to_html()`` renders the report."""
+
+    scorecard: str
+    calls: list[str]
+    raters: list[str]
+    items: pd.DataFrame            # per item (item_agreement)
+    totals: pd.DataFrame           # long: call_id, rater, total, critical_failed
+    pairs: pd.DataFrame            # per rater pair
+    per_call: pd.DataFrame         # per call: raters, spread of totals, kappa over items
+    icc: float
+    icc_forms: pd.DataFrame | None
+    within_10: float
+    notes: list[str] = field(default_factory=list)
+    answers: pd.DataFrame | None = None   # the item answers used (long)
+
+    @property
+    def ambiguous(self) -> list[str]:
+        return self.items.loc[self.items["ambiguous"], "item_id"].tolist() if len(self.items) else []
+
+    def summary(self) -> str:
+        icc = "n/a" if math.isnan(self.icc) else f"{self.icc:.2f}"
+        within = "n/a" if math.isnan(self.within_10) else f"{self.within_10:.0%}"
+        amb = ", ".join(self.ambiguous) or "none"
+        return (f"{self.scorecard}: {len(self.calls)} call(s), {len(self.raters)} rater(s). "
+                f"ICC(A,1) on totals {icc}; rater pairs within ±10 points {within}; "
+                f"ambiguous items: {amb}.")
+
+    def figures(self) -> dict[str, "object"]:
+        return {"Rater against rater (totals)": rater_vs_rater_figure(self.totals),
+                "Items: how often raters are far apart": item_figure(self.items),
+                "Answers by rater": answers_figure(self.totals, self.answers)}
+
+    def to_html(self) -> str:
+        return render_html(self)
+
+
+def calibrate(items: pd.DataFrame, results: pd.DataFrame,
+              cards: Mapping[str, Scorecard] | None = None,
+              calls: list[str] | None = None) -> Calibration:
+    """Calibration statistics from a store's ``item_scores()`` and ``results()`` tables.
+
+    Only calls scored by two or more raters count; a rater who scored the same call more than
+    once counts once, with their latest score. ``calls`` limits the report to those call ids.
+    """
+    if calls:
+        missing = sorted(set(calls) - set(items["call_id"]))
+        if missing:
+            have = ", ".join(sorted(items["call_id"].unique())) or "none"
+            raise ValueError(f"No scores for call(s) {missing}. Calls in the database: {have}")
+        items = items[items["call_id"].isin(calls)]
+    if items.empty:
+        raise ValueError("No scores to calibrate: save some scores first.")
+    notes = []
+    scored = results[results["score_id"].isin(items["score_id"].unique())]
+    latest = scored.sort_values("saved_at").groupby(["call_id", "rater"]).tail(1)
+    if len(latest) < len(scored):
+        notes.append("A rater who scored the same call more than once counts once (latest score).")
+    n_raters = latest.groupby("call_id")["rater"].nunique()
+    multi = set(n_raters[n_raters >= 2].index)
+    if len(multi) < len(n_raters):
+        notes.append(f"Left out {len(n_raters) - len(multi)} call(s) scored by only one rater.")
+    latest = latest[latest["call_id"].isin(multi)]
+    items = items[items["score_id"].isin(latest["score_id"])]
+    if items.empty:
+        raise ValueError("Calibration needs the same call scored by at least two raters; "
+                         "no call has that yet. Give every rater the same call id.")
+    cards_used = items[["scorecard_id", "scorecard_version"]].drop_duplicates()
+    if len(cards_used) > 1:
+        names = ", ".join(f"{r.scorecard_id} v{r.scorecard_version}" for r in cards_used.itertuples())
+        raise ValueError(f"These calls were scored on different scorecards ({names}); "
+                         f"calibrate one scorecard at a time (choose calls with --call).")
+    card_key = f"{cards_used.iloc[0, 0]}.v{cards_used.iloc[0, 1]}"
+    totals = latest[["call_id", "rater", "total", "critical_failed", "saved_at"]]
+
+    per_item = item_agreement(items, cards)
+    per_call = []
+    for call_id, g in items.groupby("call_id"):
+        t = totals[totals["call_id"] == call_id]["total"]
+        per_call.append({"call_id": call_id, "raters": g["rater"].nunique(),
+                         "lowest": t.min(), "highest": t.max(), "spread": t.max() - t.min(),
+                         "kappa_over_items": fleiss_from_long(g, subject="item_id")})
+    n_calls = totals["call_id"].nunique()
+    icc, forms = math.nan, None
+    complete = totals.pivot_table(index="call_id", columns="rater", values="total").dropna()
+    if len(complete) >= ICC_MIN_CALLS and complete.shape[1] >= 2:
+        forms = icc_table(totals)
+        icc = float(forms.loc["ICC(A,1)", "ICC"])
+    else:
+        notes.append(f"ICC needs at least {ICC_MIN_CALLS} calls scored by every rater "
+                     f"({len(complete)} so far); agreement on totals is shown as pairs within "
+                     f"±{TOTAL_TOLERANCE:g} points instead.")
+    cal = Calibration(card_key, sorted(totals["call_id"].unique()), sorted(totals["rater"].unique()),
+                      per_item, totals.reset_index(drop=True), pairwise(items, totals),
+                      pd.DataFrame(per_call), icc, forms, share_within(totals), notes,
+                      answers=items.reset_index(drop=True))
+    if n_calls < 2:
+        cal.notes.append("Per-item kappa needs two or more calls; with one call, read the "
+                         "agreement and far-apart columns and the kappa over items.")
+    return cal
+
+
+# --------------------------------------------------------------------------- charts & HTML
+def rater_vs_rater_figure(totals: pd.DataFrame):
+    """Scatter of each pair of raters' totals on the same calls, with the ±10 band."""
+    import matplotlib
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    wide = totals.pivot_table(index="call_id", columns="rater", values="total")
+    pairs = list(itertools.combinations(wide.columns, 2))[:12]
+    cols = min(3, max(1, len(pairs)))
+    rows = math.ceil(len(pairs) / cols) or 1
+    fig, axes = plt.subplots(rows, cols, figsize=(3.6 * cols, 3.4 * rows), squeeze=False)
+    for ax in axes.flat[len(pairs):]:
+        ax.axis("off")
+    line = np.array([0, 100])
+    for ax, (a, b) in zip(axes.flat, pairs):
+        both = wide[[a, b]].dropna()
+        ax.fill_between(line, line - TOTAL_TOLERANCE, line + TOTAL_TOLERANCE, color="#d8ecd8",
+                        label=f"within ±{TOTAL_TOLERANCE:g}")
+        ax.plot(line, line, color="#5a8f5a", lw=1)
+        ax.scatter(both[a], both[b], color="#1f4e79", zorder=3)
+        for call_id, r in both.iterrows():
+            ax.annotate(str(call_id)[:14], (r[a], r[b]), fontsize=7, xytext=(3, 3),
+                        textcoords="offset points")
+        ax.set(xlim=(0, 100), ylim=(0, 100), xlabel=str(a), ylabel=str(b), aspect="equal")
+        ax.set_title(f"{a} vs {b}", fontsize=10)
+    axes.flat[0].legend(loc="lower right", fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def item_figure(items: pd.DataFrame):
+    """Bar per item: share of calls where raters were far apart; the 30% line marks ambiguity."""
+    import matplotlib
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 0.32 * len(items) + 1.2))
+    share = items["far_apart_share"].fillna(0)
+    colors = ["#c0392b" if a else "#1f4e79" for a in items["ambiguous"]]
+    ax.barh(items["item_id"], share, color=colors)
+    ax.axvline(FAR_APART_SHARE, color="#c0392b", ls="--", lw=1)
+    ax.invert_yaxis()
+    ax.set(xlim=(0, 1), xlabel="share of calls where raters are far apart")
+    ax.tick_params(axis="y", labelsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def answers_figure(totals: pd.DataFrame, items: pd.DataFrame | None):
+    """Heat map of each rater's answers (scale steps) per item, for the first call."""
+    import matplotlib
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 0.3 * (items["item_id"].nunique() if items is not None else 1) + 1.5))
+    if items is None or items.empty:
+        ax.axis("off")
+        return fig
+    first = sorted(items["call_id"].unique())[0]
+    g = items[items["call_id"] == first].copy()
+    g["share"] = [(_steps(v) if _steps(v) is not None else np.nan) for v in g["value"]]
+    g.loc[g["value"].astype(str).str.isdigit(), "share"] /= 3
+    wide = g.pivot_table(index="item_id", columns="rater", values="share", sort=False)
+    labels = g.pivot_table(index="item_id", columns="rater", values="value", aggfunc="first",
+                           sort=False).reindex(index=wide.index, columns=wide.columns)
+    ax.imshow(wide.to_numpy(dtype=float), cmap="RdYlGn", vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(len(wide.columns)), wide.columns, fontsize=8)
+    ax.set_yticks(range(len(wide.index)), wide.index, fontsize=8)
+    for (r, c), v in np.ndenumerate(labels.to_numpy()):
+        ax.text(c, r, "" if v is None else str(v), ha="center", va="center", fontsize=7)
+    ax.set_title(f"Answers on call {first} (green = full marks, blank = N/A)", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def _png(fig) -> str:
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _fmt(v, pct: bool = False) -> str:
+    if isinstance(v, (bool, np.bool_)):
+        return "⚠ yes" if v else ""
+    if isinstance(v, (float, np.floating)):
+        if math.isnan(v):
+            return "n/a"
+        return f"{v:.0%}" if pct else f"{v:.2f}"
+    return html.escape(str(v))
+
+
+def _table(df: pd.DataFrame, pct: tuple[str, ...] = ()) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    body = "".join(
+        "<tr" + (" class='flag'" if row.get("ambiguous") is True else "") + ">" +
+        "".join(f"<td>{_fmt(v, c in pct)}</td>" for c, v in row.items()) + "</tr>"
+        for row in df.to_dict("records"))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def render_html(cal: Calibration) -> str:
+    """A self-contained HTML page (charts embedded as PNG) for trainers."""
+    figs = "".join(f"<h3>{html.escape(t)}</h3><img alt='{html.escape(t)}' "
+                   f"src='data:image/png;base64,{_png(f)}'>" for t, f in cal.figures().items())
+    items = cal.items.drop(columns=["raters"])
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in cal.notes)
+    icc = "" if cal.icc_forms is None else (
+        "<h3>All ICC forms (pingouin)</h3>" +
+        _table(cal.icc_forms.reset_index()[["Type", "ICC", "F", "pval"]]))
+    amb = ", ".join(cal.ambiguous) or "none"
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Calibration report · {html.escape(cal.scorecard)}</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}}
+table{{border-collapse:collapse;margin:1em 0;font-size:13px}}td,th{{border:1px solid #ccc;
+padding:3px 6px;text-align:left}}tr.flag td{{background:#fde2e0}}.big{{font-size:20px}}</style>
+</head><body>
+<h1>Calibration report</h1>
+<p>Scorecard <b>{html.escape(cal.scorecard)}</b> · calls: {html.escape(", ".join(cal.calls))}
+ · raters: {html.escape(", ".join(cal.raters))}</p>
+<p class="big">ICC(A,1) on totals: <b>{_fmt(cal.icc)}</b> · rater pairs within ±{TOTAL_TOLERANCE:g}
+ points: <b>{_fmt(cal.within_10, True)}</b> · ambiguous items: <b>{html.escape(amb)}</b></p>
+<ul>{notes}</ul>
+<h2>How to read this</h2>
+<p><b>Agreement</b> is the share of rater pairs who gave the same answer. <b>Kappa</b> corrects
+agreement for chance (1 = perfect, 0 = no better than chance; above 0.6 is usually called
+substantial). <b>Far apart</b> means more than one point apart on a 0-3 item, any disagreement
+on a yes/no or critical item, or N/A against a score. An item far apart on more than
+{FAR_APART_SHARE:.0%} of calls is <b>ambiguous</b>: sharpen its wording or anchors, and talk the
+recording through with the raters. ICC(A,1) asks whether raters give the same totals (0.75-0.90
+good, above 0.90 excellent).</p>
+<h2>Items</h2>{_table(items, pct=("agreement", "far_apart_share"))}
+<h2>Calls</h2>{_table(cal.per_call)}
+<h2>Rater pairs</h2>{_table(cal.pairs, pct=("item_agreement", "within_10"))}
+<h2>Totals</h2>{_table(cal.totals.drop(columns=["saved_at"]))}
+{icc}
+<h2>Charts</h2>{figs}
+</body></html>"""
+
+
+def calibrate_store(store, calls: list[str] | None = None,
+                    cards: Mapping[str, Scorecard] | None = None) -> Calibration:
+    """:func:`calibrate` on everything (or the given calls) in a :class:`RolePlayStore`."""
+    if cards is None:
+        from .scorecard import load_scorecards
+        try:
+            cards = load_scorecards()
+        except (FileNotFoundError, ValueError):
+            cards = None
+    return calibrate(store.item_scores(), store.results(), cards, calls)

@@ -1,0 +1,438 @@
+"""Role-play scorecards: load and validate them from YAML, and score a filled-in card.
+
+A scorecard is data (``datasets/scorecards/<id>.v<version>.yaml``): sections of items whose
+weights add up to 100, each item on a scale (``yes_no`` or ``0-3``) and, where the card allows
+it, N/A. N/A items drop out and the remaining weights are scaled back up to 100, so an agent is
+not punished for a hold they never needed. *Critical* items carry no weight: if one happened
+(leaking customer information, arguing with or mocking a customer) the whole call fails and
+scores 0, while the score it would otherwise have earned is kept as ``raw_total`` for coaching.
+Loading collects every problem in a file and reports them together, each with its location, so
+a trainer editing a card can fix it in one pass.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from ..paths import DATASETS
+
+SCORECARD_DIR = DATASETS / "scorecards"
+NA = "na"
+PASS, FAIL = "pass", "fail"
+ID_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
+FILE_RE = re.compile(r"^(?P<id>[a-z][a-z0-9_-]*)\.v(?P<version>\d+)\.ya?ml$")
+
+
+class ScorecardError(ValueError):
+    """A scorecard file that cannot be used, with every problem listed."""
+
+    def __init__(self, source: str, problems: list[str]):
+        self.source = source
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"Scorecard {source} has {len(problems)} problem(s):\n{lines}")
+
+
+class IncompleteCard(ValueError):
+    """A filled-in card with items still unanswered (listed in ``missing``)."""
+
+    def __init__(self, missing: list[str]):
+        self.missing = missing
+        super().__init__("Not saved: still to score: " + "; ".join(missing))
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The answers an item accepts, with the share of the item's weight each one earns."""
+
+    name: str
+    options: tuple[str, ...]          # in display order, N/A excluded
+    points: Mapping[str, float]       # option -> share of the weight, 0..1
+    labels: Mapping[str, str]         # option -> what it means (from the card)
+
+    def steps(self, value: str) -> int:
+        """Position of an option on the scale (0 = lowest), for 'how far apart' questions."""
+        return sorted(self.options, key=lambda o: self.points[o]).index(value)
+
+
+BUILTIN_SCALES: dict[str, tuple[tuple[str, ...], dict[str, float]]] = {
+    "yes_no": (("yes", "no"), {"yes": 1.0, "no": 0.0}),
+    "0-3": (("0", "1", "2", "3"), {"0": 0.0, "1": 1 / 3, "2": 2 / 3, "3": 1.0}),
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    text: str
+    weight: float
+    scale: Scale
+    na: bool = False
+    na_when: str = ""
+    anchors: Mapping[str, str] = field(default_factory=dict)
+    standards: tuple[str, ...] = ()
+    section: str = ""
+
+    def options(self) -> tuple[str, ...]:
+        """Answers a rater may give, N/A last when the card allows it."""
+        return self.scale.options + ((NA,) if self.na else ())
+
+
+@dataclass(frozen=True)
+class CriticalItem:
+    """Something that must never happen on a call; answered ``pass`` (did not) or ``fail``."""
+
+    id: str
+    text: str
+    standards: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    items: tuple[Item, ...]
+
+    @property
+    def weight(self) -> float:
+        return sum(i.weight for i in self.items)
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    id: str
+    version: int
+    title: str
+    track: str
+    description: str
+    pass_mark: float
+    sections: tuple[Section, ...]
+    critical: tuple[CriticalItem, ...]
+    source: str = ""
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(i for s in self.sections for i in s.items)
+
+    def item(self, item_id: str) -> Item:
+        for i in self.items:
+            if i.id == item_id:
+                return i
+        raise KeyError(f"{self.id} v{self.version} has no item {item_id!r}")
+
+    @property
+    def all_ids(self) -> list[str]:
+        return [i.id for i in self.items] + [c.id for c in self.critical]
+
+    @property
+    def key(self) -> str:
+        return f"{self.id}.v{self.version}"
+
+
+@dataclass(frozen=True)
+class Result:
+    """The score of one filled-in card."""
+
+    total: float                 # 0..100; 0 when a critical item failed
+    raw_total: float             # 0..100 before the critical rule
+    critical_failed: bool
+    failed_critical: tuple[str, ...]
+    sections: Mapping[str, float | None]   # section id -> 0..100, None when all N/A
+    passed: bool
+
+
+# --------------------------------------------------------------------------- loading
+def _text(v: Any) -> str:
+    return " ".join(str(v).split()) if v is not None else ""
+
+
+def _standards(v: Any, where: str, problems: list[str]) -> tuple[str, ...]:
+    """``standard:`` may name one service-standard id or a list of them."""
+    if v is None:
+        return ()
+    ids = v if isinstance(v, list) else [v]
+    if not all(isinstance(x, str) and x for x in ids):
+        problems.append(f"{where}: standard must be an id or a list of ids, got {v!r}")
+        return ()
+    return tuple(ids)
+
+
+def parse_scorecard(data: Any, source: str = "<scorecard>") -> Scorecard:
+    """Validate a scorecard given as parsed YAML; raises :class:`ScorecardError` listing problems."""
+    problems: list[str] = []
+    if not isinstance(data, dict):
+        raise ScorecardError(source, ["the file must be a mapping with id, version, sections, ..."])
+    for key in ("id", "version", "title", "sections"):
+        if key not in data:
+            problems.append(f"missing top-level field '{key}'")
+    card_id = str(data.get("id", ""))
+    if card_id and not ID_RE.match(card_id):
+        problems.append(f"id {card_id!r} must be lower-case letters, digits, '-' or '_'")
+    version = data.get("version")
+    if "version" in data and (not isinstance(version, int) or isinstance(version, bool) or version < 1):
+        problems.append(f"version must be a whole number from 1 up, got {version!r}")
+    pass_mark = data.get("pass_mark", 80)
+    if not isinstance(pass_mark, (int, float)) or isinstance(pass_mark, bool) or not 0 <= pass_mark <= 100:
+        problems.append(f"pass_mark must be a number from 0 to 100, got {pass_mark!r}")
+        pass_mark = 80
+
+    # Scales: the built-in ones, with the card's own wording for each option.
+    scale_text = data.get("scales") or {}
+    if not isinstance(scale_text, dict):
+        problems.append("'scales' must map a scale name to its option descriptions")
+        scale_text = {}
+    for name in scale_text:
+        if str(name) not in BUILTIN_SCALES:
+            problems.append(f"scales: unknown scale {name!r}; use {' or '.join(BUILTIN_SCALES)}")
+    scales = {}
+    for name, (options, points) in BUILTIN_SCALES.items():
+        labels = {str(k): _text(v) for k, v in (scale_text.get(name) or {}).items()}
+        scales[name] = Scale(name, options, points, labels)
+
+    seen: set[str] = set()
+    sections: list[Section] = []
+    raw_sections = data.get("sections") or []
+    if not isinstance(raw_sections, list) or not raw_sections:
+        if "sections" in data:
+            problems.append("'sections' must be a non-empty list")
+        raw_sections = []
+    for s_no, s in enumerate(raw_sections, 1):
+        where = f"section {s_no}"
+        if not isinstance(s, dict):
+            problems.append(f"{where}: must be a mapping with id, title, items")
+            continue
+        sid = str(s.get("id", ""))
+        where = f"section '{sid}'" if sid else where
+        if not ID_RE.match(sid):
+            problems.append(f"{where}: needs an id of lower-case letters, digits, '-' or '_'")
+        if sid in seen:
+            problems.append(f"{where}: id used twice")
+        seen.add(sid)
+        items: list[Item] = []
+        raw_items = s.get("items") or []
+        if not isinstance(raw_items, list) or not raw_items:
+            problems.append(f"{where}: has no items")
+            raw_items = []
+        for i_no, it in enumerate(raw_items, 1):
+            iwhere = f"{where}, item {i_no}"
+            if not isinstance(it, dict):
+                problems.append(f"{iwhere}: must be a mapping with id, text, weight, scale")
+                continue
+            iid = str(it.get("id", ""))
+            iwhere = f"{where}, item '{iid}'" if iid else iwhere
+            if not ID_RE.match(iid):
+                problems.append(f"{iwhere}: needs an id of lower-case letters, digits, '-' or '_'")
+            elif iid in seen:
+                problems.append(f"{iwhere}: id used twice on this card")
+            seen.add(iid)
+            if not _text(it.get("text")):
+                problems.append(f"{iwhere}: needs a 'text' saying what the rater looks for")
+            weight = it.get("weight")
+            if not isinstance(weight, (int, float)) or isinstance(weight, bool) or weight <= 0:
+                problems.append(f"{iwhere}: weight must be a positive number, got {weight!r}")
+                weight = 0
+            scale_name = str(it.get("scale", ""))
+            if scale_name not in scales:
+                problems.append(f"{iwhere}: scale must be {' or '.join(BUILTIN_SCALES)}, "
+                                f"got {it.get('scale')!r}")
+                scale_name = "yes_no"
+            na = it.get("na", False)
+            if not isinstance(na, bool):
+                problems.append(f"{iwhere}: na must be true or false, got {na!r}")
+                na = False
+            anchors = {str(k): _text(v) for k, v in (it.get("anchors") or {}).items()}
+            bad = sorted(set(anchors) - set(scales[scale_name].options))
+            if bad:
+                problems.append(f"{iwhere}: anchors for {bad} are not options of scale {scale_name}")
+            unknown = sorted(set(it) - {"id", "text", "weight", "scale", "na", "na_when",
+                                         "anchors", "standard"})
+            if unknown:
+                problems.append(f"{iwhere}: unknown field(s) {unknown} (check the spelling)")
+            items.append(Item(iid, _text(it.get("text")), float(weight), scales[scale_name], na,
+                              _text(it.get("na_when")), anchors,
+                              _standards(it.get("standard"), iwhere, problems), sid))
+        sections.append(Section(sid, _text(s.get("title")) or sid, tuple(items)))
+
+    total_weight = sum(i.weight for s in sections for i in s.items)
+    if sections and abs(total_weight - 100) > 1e-6:
+        parts = ", ".join(f"{s.id} {s.weight:g}" for s in sections)
+        problems.append(f"item weights add up to {total_weight:g}, not 100 ({parts})")
+
+    critical: list[CriticalItem] = []
+    raw_critical = data.get("critical") or []
+    if not isinstance(raw_critical, list):
+        problems.append("'critical' must be a list of items that fail the whole call")
+        raw_critical = []
+    for c_no, c in enumerate(raw_critical, 1):
+        cwhere = f"critical item {c_no}"
+        if not isinstance(c, dict):
+            problems.append(f"{cwhere}: must be a mapping with id and text")
+            continue
+        cid = str(c.get("id", ""))
+        cwhere = f"critical item '{cid}'" if cid else cwhere
+        if not ID_RE.match(cid):
+            problems.append(f"{cwhere}: needs an id of lower-case letters, digits, '-' or '_'")
+        elif cid in seen:
+            problems.append(f"{cwhere}: id used twice on this card")
+        seen.add(cid)
+        if "weight" in c:
+            problems.append(f"{cwhere}: critical items carry no weight (they fail the whole call)")
+            c = {k: v for k, v in c.items() if k != "weight"}
+        if not _text(c.get("text")):
+            problems.append(f"{cwhere}: needs a 'text' describing what must never happen")
+        unknown = sorted(set(c) - {"id", "text", "standard"})
+        if unknown:
+            problems.append(f"{cwhere}: unknown field(s) {unknown} (check the spelling)")
+        critical.append(CriticalItem(cid, _text(c.get("text")),
+                                     _standards(c.get("standard"), cwhere, problems)))
+
+    if problems:
+        raise ScorecardError(source, problems)
+    return Scorecard(card_id, int(version), _text(data["title"]), str(data.get("track", "agent")),
+                     _text(data.get("description")), float(pass_mark), tuple(sections),
+                     tuple(critical), source)
+
+
+def load_scorecard(path: str | Path) -> Scorecard:
+    """Load and validate one scorecard file; its name must be ``<id>.v<version>.yaml``."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScorecardError(str(path), ["file not found"]) from None
+    except yaml.YAMLError as e:
+        raise ScorecardError(path.name, [f"is not valid YAML: {e}"]) from None
+    card = parse_scorecard(data, path.name)
+    m = FILE_RE.match(path.name)
+    if not m or m["id"] != card.id or int(m["version"]) != card.version:
+        raise ScorecardError(path.name, [
+            f"file name must be '{card.id}.v{card.version}.yaml' to match its id and version"])
+    return card
+
+
+def load_scorecards(folder: str | Path | None = None) -> dict[str, Scorecard]:
+    """Every scorecard in a folder, keyed ``"<id>.v<version>"`` (and the latest also by ``id``)."""
+    folder = Path(folder) if folder else SCORECARD_DIR
+    cards: dict[str, Scorecard] = {}
+    for path in sorted(folder.glob("*.y*ml")):
+        card = load_scorecard(path)
+        cards[card.key] = card
+    for card in sorted(cards.values(), key=lambda c: c.version):
+        cards[card.id] = card
+    if not cards:
+        raise FileNotFoundError(f"No scorecards (*.yaml) in {folder}")
+    return cards
+
+
+def check_standards(card: Scorecard, standard_ids: set[str]) -> list[str]:
+    """Items whose ``standard`` is not in the course's list of service standards."""
+    refs = [(i.id, i.standards) for i in card.items] + [(c.id, c.standards) for c in card.critical]
+    return [f"{card.key}: item '{iid}' refers to unknown standard '{std}'"
+            for iid, stds in refs for std in stds if std not in standard_ids]
+
+
+def service_standard_ids(path: str | Path | None = None) -> set[str]:
+    """Ids in ``datasets/service_standards.yaml`` (empty when the file is absent)."""
+    path = Path(path) if path else DATASETS / "service_standards.yaml"
+    if not path.exists():
+        return set()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {str(s["id"]) for s in data.get("standards", []) if isinstance(s, dict) and "id" in s}
+
+
+# --------------------------------------------------------------------------- scoring
+def missing(card: Scorecard, answers: Mapping[str, str]) -> list[str]:
+    """Human-readable names of everything still unanswered or answered with a wrong option."""
+    out = []
+    for s in card.sections:
+        for i in s.items:
+            v = _norm(answers.get(i.id))
+            if v is None:
+                out.append(f"{s.title}: {i.text}")
+            elif v not in i.options():
+                out.append(f"{s.title}: {i.text} (answer {v!r} is not one of "
+                           f"{', '.join(i.options())})")
+    for c in card.critical:
+        v = _norm(answers.get(c.id))
+        if v not in (PASS, FAIL):
+            out.append(f"Critical: {c.text}")
+    return out
+
+
+def _norm(v: Any) -> str | None:
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return None
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    s = str(v).strip().lower()
+    return {"n/a": NA, "n.a.": NA}.get(s, s)
+
+
+def normalise(card: Scorecard, answers: Mapping[str, Any]) -> dict[str, str]:
+    """Answers as the canonical option strings ('yes', '2', 'na', 'pass', ...)."""
+    unknown = sorted(set(answers) - set(card.all_ids))
+    if unknown:
+        raise KeyError(f"{card.key} has no item(s) {unknown}")
+    return {k: v for k, v in ((k, _norm(v)) for k, v in answers.items()) if v is not None}
+
+
+def item_points(item: Item, value: str) -> float | None:
+    """Share of the item's weight earned (0..1); None for N/A."""
+    return None if value == NA else item.scale.points[value]
+
+
+def score(card: Scorecard, answers: Mapping[str, Any]) -> Result:
+    """Score a complete card; raises :class:`IncompleteCard` naming what is missing."""
+    answers = normalise(card, answers)
+    gaps = missing(card, answers)
+    if gaps:
+        raise IncompleteCard(gaps)
+    earned = possible = 0.0
+    sections: dict[str, float | None] = {}
+    for s in card.sections:
+        s_earned = s_possible = 0.0
+        for i in s.items:
+            p = item_points(i, answers[i.id])
+            if p is None:
+                continue
+            s_earned += p * i.weight
+            s_possible += i.weight
+        sections[s.id] = 100 * s_earned / s_possible if s_possible else None
+        earned += s_earned
+        possible += s_possible
+    if possible == 0:
+        raise IncompleteCard(["every scored item is N/A: score at least one item"])
+    raw = round(100 * earned / possible, 2)
+    failed = tuple(c.id for c in card.critical if answers[c.id] == FAIL)
+    total = 0.0 if failed else raw
+    return Result(total, raw, bool(failed), failed, sections,
+                  passed=not failed and total >= card.pass_mark)
+
+
+def partial_score(card: Scorecard, answers: Mapping[str, Any]) -> Result:
+    """The score so far, counting only answered items (for a live total while scoring)."""
+    answers = normalise(card, answers)
+    earned = possible = 0.0
+    sections: dict[str, float | None] = {}
+    for s in card.sections:
+        s_earned = s_possible = 0.0
+        for i in s.items:
+            v = answers.get(i.id)
+            if v not in i.options() or v == NA:
+                continue
+            s_earned += i.scale.points[v] * i.weight
+            s_possible += i.weight
+        sections[s.id] = 100 * s_earned / s_possible if s_possible else None
+        earned += s_earned
+        possible += s_possible
+    raw = round(100 * earned / possible, 2) if possible else 0.0
+    failed = tuple(c.id for c in card.critical if answers.get(c.id) == FAIL)
+    total = 0.0 if failed else raw
+    return Result(total, raw, bool(failed), failed, sections,
+                  passed=not failed and total >= card.pass_mark)

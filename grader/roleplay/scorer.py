@@ -1,0 +1,273 @@
+"""``RolePlayScorer``: the widget a rater fills in while watching a role-play.
+
+Pick a scenario (which brings its scorecard), type the learner and your own name, and answer
+every item with one click; N/A appears only where the card allows it. Critical items sit in a
+red box: marking one as *happened* fails the whole call. A live total and one bar per section
+update as you click. **Save** refuses an incomplete card and names every missing item; a
+complete card goes to the SQLite store. If you already scored this call, saving again records
+a new version of your score (the earlier one is kept). All behaviour lives in methods that tests
+call without a browser (``set_answer``, ``save``, ``message``); the widgets only mirror them.
+"""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any, Mapping
+
+import ipywidgets as w
+
+from .scenarios import Scenario, brief_html, load_scenarios
+from .scorecard import FAIL, NA, PASS, IncompleteCard, Scorecard, load_scorecards, missing, \
+    normalise, partial_score
+from .store import RolePlayStore, SavedScore, StoreError
+
+OPTION_LABELS = {"yes": "Yes", "no": "No", NA: "N/A", PASS: "Did not happen", FAIL: "Happened"}
+CSS = """<style>
+.rp-critical{border:2px solid #c0392b;border-radius:6px;padding:6px;background:#fff5f4}
+.rp-section{border-top:1px solid #ddd;padding-top:4px;margin-top:4px}
+.rp-bar{background:#e8e8e8;border-radius:3px;height:12px;width:220px;display:inline-block;
+ vertical-align:middle}
+.rp-bar > div{background:#2e7d32;height:12px;border-radius:3px}
+.rp-msg-error{color:#b00020;font-weight:600}.rp-msg-ok{color:#1b5e20;font-weight:600}
+</style>"""
+
+
+def _bar(pct: float | None) -> str:
+    if pct is None:
+        return "<span class='rp-bar'></span> n/a"
+    return (f"<span class='rp-bar'><div style='width:{max(0.0, min(100.0, pct)):.0f}%'></div>"
+            f"</span> {pct:.0f}%")
+
+
+class RolePlayScorer(w.VBox):
+    """Score one role-play on its scorecard and save it (see module docstring)."""
+
+    def __init__(self, db: str | Path | RolePlayStore | None = None, *,
+                 scorecards: Mapping[str, Scorecard] | None = None,
+                 scenarios: Mapping[str, Scenario] | None = None,
+                 scenario: str | None = None, learner: str = "", rater: str = "",
+                 track: str | None = None):
+        self.store = db if isinstance(db, RolePlayStore) else RolePlayStore(db)
+        self.cards = dict(scorecards) if scorecards is not None else load_scorecards()
+        all_scenarios = scenarios if scenarios is not None else load_scenarios(cards=self.cards)
+        self.scenarios = {k: s for k, s in all_scenarios.items() if track in (None, s.track)}
+        if not self.scenarios:
+            raise ValueError(f"No scenarios for track {track!r}")
+        self.card: Scorecard | None = None
+        self.last_saved: SavedScore | None = None
+        self.message = ""
+        self.toggles: dict[str, w.ToggleButtons] = {}
+        self.notes: dict[str, w.Textarea] = {}
+        self.section_bars: dict[str, w.HTML] = {}
+
+        self.scenario_w = w.Dropdown(
+            options=[(s.label, k) for k, s in self.scenarios.items()],
+            value=scenario or next(iter(self.scenarios)), description="Scenario",
+            layout=w.Layout(width="460px"))
+        self.learner_w = w.Text(value=learner, description="Learner", placeholder="who played the agent")
+        self.rater_w = w.Text(value=rater, description="Rater", placeholder="your name")
+        self.call_w = w.Text(description="Call ID", placeholder="automatic: learner/scenario/date",
+                             layout=w.Layout(width="460px"))
+        for widget, cls in ((self.scenario_w, "rp-scenario"), (self.learner_w, "rp-learner"),
+                            (self.rater_w, "rp-rater"), (self.call_w, "rp-call")):
+            widget.add_class(cls)
+            widget.style.description_width = "70px"
+        self.brief_w = w.HTML()
+        self.brief_box = w.Accordion(children=[self.brief_w], selected_index=None)
+        self.brief_box.set_title(0, "Scenario card (persona, what they want and hide)")
+        self.card_box = w.VBox()
+        self.total_w = w.HTML()
+        self.total_w.add_class("rp-total")
+        self.save_w = w.Button(description="Save", button_style="primary", icon="save")
+        self.save_w.add_class("rp-save")
+        self.clear_w = w.Button(description="Clear answers", icon="eraser")
+        self.clear_w.add_class("rp-clear")
+        self.message_w = w.HTML()
+        self.message_w.add_class("rp-message")
+        self.recent_w = w.HTML()
+        self.recent_w.add_class("rp-recent")
+        self.recent_box = w.Accordion(children=[self.recent_w], selected_index=None)
+        self.recent_box.set_title(0, "Latest saved scores in this database")
+
+        self.scenario_w.observe(lambda _: self._load_scenario(), names="value")
+        self.save_w.on_click(lambda _: self.save())
+        self.clear_w.on_click(lambda _: self.clear())
+        super().__init__(children=[
+            w.HTML(CSS + "<h3>Role-play scorer</h3>"),
+            w.HBox([self.scenario_w, self.call_w]), w.HBox([self.learner_w, self.rater_w]),
+            self.brief_box, self.total_w, self.card_box, self.total_w,
+            w.HBox([self.save_w, self.clear_w]), self.message_w, self.recent_box])
+        self.add_class("rp-scorer")
+        self._load_scenario()
+        self.show_recent()
+
+    # ------------------------------------------------------------------ building the card
+    @property
+    def scenario(self) -> Scenario:
+        return self.scenarios[self.scenario_w.value]
+
+    def _load_scenario(self) -> None:
+        sc = self.scenario
+        self.brief_w.value = brief_html(sc)
+        card = self.cards[sc.scorecard]
+        if self.card is None or card.key != self.card.key:
+            self.card = card
+            self._build_card(card)
+        self._refresh()
+
+    def _toggle(self, item_id: str, options: tuple[str, ...], tooltips: list[str]) -> w.ToggleButtons:
+        t = w.ToggleButtons(options=[(OPTION_LABELS.get(o, o), o) for o in options], value=None,
+                            tooltips=tooltips, style={"button_width": "auto"})
+        t.add_class(f"rp-item-{item_id}")
+        t.observe(lambda _: self._refresh(), names="value")
+        self.toggles[item_id] = t
+        return t
+
+    def _build_card(self, card: Scorecard) -> None:
+        self.toggles, self.notes, self.section_bars = {}, {}, {}
+        label_layout = w.Layout(width="55%")
+        boxes: list[w.Widget] = [w.HTML(
+            f"<b>{html.escape(card.title)}</b> (scorecard <code>{card.key}</code>, pass mark "
+            f"{card.pass_mark:g}). {html.escape(card.description)}")]
+        for s in card.sections:
+            rows: list[w.Widget] = []
+            for i in s.items:
+                tips = [i.anchors.get(o) or i.scale.labels.get(o, "") for o in i.scale.options]
+                if i.na:
+                    tips.append(f"Not applicable: {i.na_when}" if i.na_when else "Not applicable")
+                na_note = (f"<br><small>N/A when: {html.escape(i.na_when)}</small>"
+                           if i.na and i.na_when else "")
+                label = w.HTML(f"{html.escape(i.text)} <small>({i.weight:g} pts)</small>{na_note}",
+                               layout=label_layout)
+                rows.append(w.HBox([label, self._toggle(i.id, i.options(), tips)]))
+            bar = w.HTML()
+            self.section_bars[s.id] = bar
+            note = w.Textarea(placeholder=f"Notes on {s.title.lower()} (what you heard, when)",
+                              layout=w.Layout(width="95%", height="48px"))
+            note.add_class(f"rp-notes-{s.id}")
+            self.notes[s.id] = note
+            box = w.VBox([w.HBox([w.HTML(f"<b>{html.escape(s.title)}</b> "
+                                         f"<small>({s.weight:g} pts)</small>",
+                                         layout=w.Layout(width="55%")), bar]), *rows, note])
+            box.add_class("rp-section")
+            boxes.append(box)
+        crit_rows: list[w.Widget] = [w.HTML(
+            "<b>⚠ Critical items: if any of these happened, the whole call fails (total 0).</b>")]
+        for c in card.critical:
+            crit_rows.append(w.HBox([
+                w.HTML(f"⚠ {html.escape(c.text)}", layout=label_layout),
+                self._toggle(c.id, (PASS, FAIL), ["It did not happen on this call",
+                                                  "It happened: the call fails"])]))
+        crit = w.VBox(crit_rows)
+        crit.add_class("rp-critical")
+        boxes.append(crit)
+        self.card_box.children = boxes
+
+    # ------------------------------------------------------------------ state
+    def answers(self) -> dict[str, str]:
+        """The answers given so far (item id -> 'yes', '2', 'na', 'pass', ...)."""
+        return {k: t.value for k, t in self.toggles.items() if t.value is not None}
+
+    def set_answer(self, item_id: str, value: Any) -> None:
+        """Answer one item as a rater's click would ('yes', 2, 'na', 'fail', ...)."""
+        if item_id not in self.toggles:
+            raise KeyError(f"{self.card.key} has no item {item_id!r}")
+        self.toggles[item_id].value = normalise(self.card, {item_id: value})[item_id]
+
+    def set_answers(self, answers: Mapping[str, Any]) -> None:
+        for k, v in answers.items():
+            self.set_answer(k, v)
+
+    def missing(self) -> list[str]:
+        """What still needs an answer, in the words the rater sees."""
+        gaps = []
+        if not self.learner_w.value.strip():
+            gaps.append("the learner's name")
+        if not self.rater_w.value.strip():
+            gaps.append("your name as rater")
+        return gaps + missing(self.card, self.answers())
+
+    def _refresh(self) -> None:
+        res = partial_score(self.card, self.answers())
+        for sid, bar in self.section_bars.items():
+            bar.value = _bar(res.sections.get(sid))
+        n_items = len(self.toggles)
+        done = len(self.answers())
+        if res.critical_failed:
+            names = ", ".join(res.failed_critical)
+            head = (f"<span class='rp-msg-error'>Total: 0 / 100 · CRITICAL FAIL ({html.escape(names)})"
+                    f"</span> · {res.raw_total:.1f} without the critical rule")
+        else:
+            head = f"<b>Total so far: {res.total:.1f} / 100</b>"
+        self.total_w.value = (f"{head} · {done} of {n_items} answered · pass mark "
+                              f"{self.card.pass_mark:g}")
+
+    def _say(self, text: str, ok: bool) -> None:
+        self.message = text
+        cls = "rp-msg-ok" if ok else "rp-msg-error"
+        self.message_w.value = f"<div class='{cls}'>{html.escape(text).replace(chr(10), '<br>')}</div>"
+
+    def clear(self) -> None:
+        """Blank every answer and note (learner, rater and scenario stay)."""
+        for t in self.toggles.values():
+            t.value = None
+        for n in self.notes.values():
+            n.value = ""
+        self.call_w.value = ""
+        self._refresh()
+
+    def show_recent(self, n: int = 10) -> None:
+        """Refresh the table of the latest saved scores (newest first)."""
+        try:
+            df = self.store.results()
+        except StoreError as e:
+            self.recent_w.value = f"<i>{html.escape(str(e))}</i>"
+            return
+        if df.empty:
+            self.recent_w.value = f"<i>Nothing saved yet in {html.escape(str(self.store.path))}.</i>"
+            return
+        df = df.tail(n).iloc[::-1]
+        rows = "".join(
+            f"<tr><td>{r.saved_at:%Y-%m-%d %H:%M}</td><td>{html.escape(r.learner)}</td>"
+            f"<td>{html.escape(r.rater)}</td><td>{html.escape(r.scenario_id)}</td>"
+            f"<td>{html.escape(r.call_id)}</td><td>{r.total:.1f}</td>"
+            f"<td>{'⚠ critical' if r.critical_failed else ('pass' if r.passed else '')}</td>"
+            f"<td>{r.version}</td></tr>" for r in df.itertuples())
+        self.recent_w.value = (
+            f"<small>{html.escape(str(self.store.path))}</small><table><tr><th>saved (UTC)</th>"
+            f"<th>learner</th><th>rater</th><th>scenario</th><th>call</th><th>total</th>"
+            f"<th>result</th><th>version</th></tr>{rows}</table>")
+
+    # ------------------------------------------------------------------ saving
+    def save(self) -> SavedScore | None:
+        """Save the card; returns the saved score, or None with ``message`` saying why not."""
+        gaps = self.missing()
+        if gaps:
+            self._say(f"Not saved: {len(gaps)} thing(s) still missing:\n" +
+                      "\n".join(f"• {g}" for g in gaps), ok=False)
+            return None
+        notes = {k: t.value for k, t in self.notes.items() if t.value.strip()}
+        learner, rater = self.learner_w.value.strip(), self.rater_w.value.strip()
+        call_id = self.call_w.value.strip()
+        try:
+            earlier = self.store.latest_for(call_id, rater) if call_id else None
+            if earlier:
+                saved = self.store.correct(earlier[0], earlier[1], self.card, self.answers(),
+                                           reason="re-scored in the scorer", saved_by=rater,
+                                           notes=notes)
+            else:
+                saved = self.store.save(self.card, self.answers(), learner=learner, rater=rater,
+                                        scenario_id=self.scenario.id, call_id=call_id or None,
+                                        notes=notes)
+        except (IncompleteCard, StoreError) as e:
+            self._say(str(e), ok=False)
+            return None
+        self.last_saved = saved
+        verdict = ("CRITICAL FAIL" if saved.critical_failed
+                   else "pass" if saved.passed else "below the pass mark")
+        again = f" (version {saved.version}; earlier versions are kept)" if saved.version > 1 else ""
+        self._say(f"Saved: {learner} on '{self.scenario.title}', scored by {rater}: "
+                  f"{saved.total:.1f} / 100, {verdict}{again}. Score id {saved.score_id}.", ok=True)
+        self.clear()
+        self.show_recent()
+        return saved

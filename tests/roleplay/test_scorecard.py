@@ -1,0 +1,257 @@
+"""Scorecards: validation on load, N/A re-weighting, critical fails, and the shipped cards."""
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+
+from grader.paths import DATASETS
+from grader.roleplay.scenarios import ScenarioError, load_scenarios, parse_scenarios
+from grader.roleplay.scorecard import (IncompleteCard, ScorecardError, check_standards,
+                                       load_scorecard, load_scorecards, missing, parse_scorecard,
+                                       partial_score, score, service_standard_ids)
+
+CUSTOMER = DATASETS / "scorecards" / "customer-call.v1.yaml"
+COACHING = DATASETS / "scorecards" / "coaching-conversation.v1.yaml"
+
+
+def tiny(**over) -> dict:
+    """A small valid scorecard as parsed YAML: two sections, 60 + 40 points, one critical item."""
+    card = {
+        "id": "tiny", "version": 1, "title": "Tiny", "pass_mark": 80,
+        "sections": [
+            {"id": "a", "title": "A", "items": [
+                {"id": "greet", "text": "Greets", "weight": 40, "scale": "yes_no"},
+                {"id": "hold", "text": "Hold under 1 minute", "weight": 20, "scale": "yes_no",
+                 "na": True}]},
+            {"id": "b", "title": "B", "items": [
+                {"id": "empathy", "text": "Empathy", "weight": 40, "scale": "0-3"}]}],
+        "critical": [{"id": "leak", "text": "Leaked customer information"}],
+    }
+    card.update(over)
+    return card
+
+
+def full(card, **answers) -> dict:
+    """Best answers for every item and 'pass' for every critical item, then overrides."""
+    base = {i.id: ("3" if i.scale.name == "0-3" else "yes") for i in card.items}
+    base.update({c.id: "pass" for c in card.critical})
+    base.update(answers)
+    return base
+
+
+# --------------------------------------------------------------------------- validation
+def test_weights_not_adding_to_100_are_refused_with_the_section_totals():
+    """Is a card whose weights add up to 95 refused, naming the sum and each section's share?"""
+    data = tiny()
+    data["sections"][1]["items"][0]["weight"] = 35
+    with pytest.raises(ScorecardError) as err:
+        parse_scorecard(data, "tiny.v1.yaml")
+    assert "add up to 95, not 100 (a 60, b 35)" in str(err.value)
+
+
+def test_every_problem_is_listed_with_its_location():
+    """Does one load report all the problems at once, each saying where it is?"""
+    data = tiny()
+    data["sections"][0]["items"][0]["scale"] = "1-5"
+    data["sections"][0]["items"][1]["weight"] = "twenty"
+    data["sections"][1]["items"][0]["id"] = "greet"
+    data["sections"][1]["items"][0]["wieght"] = 3
+    with pytest.raises(ScorecardError) as err:
+        parse_scorecard(data, "tiny.v1.yaml")
+    problems = err.value.problems
+    assert any("item 'greet': scale must be yes_no or 0-3, got '1-5'" in p for p in problems)
+    assert any("item 'hold': weight must be a positive number, got 'twenty'" in p for p in problems)
+    assert any("section 'b', item 'greet': id used twice" in p for p in problems)
+    assert any("unknown field(s) ['wieght']" in p for p in problems)
+    assert str(err.value).startswith("Scorecard tiny.v1.yaml has")
+
+
+@pytest.mark.parametrize("bad, expected", [
+    ({"id": "x", "text": "Leak", "weight": 5}, "critical items carry no weight"),
+    ({"text": "Leak"}, "needs an id"),
+    ({"id": "leak2"}, "needs a 'text'"),
+])
+def test_malformed_critical_item_is_refused(bad, expected):
+    """Is a critical item with a weight, no id or no text refused with a clear reason?"""
+    with pytest.raises(ScorecardError, match=expected):
+        parse_scorecard(tiny(critical=[bad]))
+
+
+def test_file_name_must_match_id_and_version(tmp_path):
+    """Is a file whose name disagrees with its id/version refused (so versions cannot be mixed up)?"""
+    path = tmp_path / "tiny.v2.yaml"
+    path.write_text(yaml.safe_dump(tiny()))
+    with pytest.raises(ScorecardError, match=r"must be 'tiny.v1.yaml'"):
+        load_scorecard(path)
+
+
+def test_broken_yaml_is_reported_as_such(tmp_path):
+    """Does a YAML syntax error come back as a scorecard error naming the file?"""
+    path = tmp_path / "tiny.v1.yaml"
+    path.write_text("id: tiny\nsections: [unclosed\n")
+    with pytest.raises(ScorecardError, match=r"(?s)tiny.v1.yaml.*not valid YAML.*line 2"):
+        load_scorecard(path)
+
+
+# --------------------------------------------------------------------------- scoring
+def test_perfect_card_scores_100_and_passes():
+    """Does a card with every item at the top of its scale score 100 and pass?"""
+    card = parse_scorecard(tiny())
+    res = score(card, full(card))
+    assert (res.total, res.critical_failed, res.passed) == (100, False, True)
+    assert res.sections == {"a": 100, "b": 100}
+
+
+def test_zero_to_three_items_earn_thirds_of_their_weight():
+    """Does a 2 on a 0-3 item earn two thirds of its weight (40 -> 26.67)?"""
+    card = parse_scorecard(tiny())
+    res = score(card, full(card, greet="no", hold="no", empathy=2))
+    assert res.total == pytest.approx(26.67, abs=0.01)
+    assert res.sections["b"] == pytest.approx(66.67, abs=0.01)
+
+
+def test_na_reweights_the_remaining_items():
+    """With the 20-point hold item N/A, do the other 80 points scale up to 100?"""
+    card = parse_scorecard(tiny())
+    res = score(card, full(card, hold="na", greet="no"))
+    # earned 40 (empathy) of the 80 points that apply
+    assert res.total == 50
+    assert res.sections["a"] == 0
+    with_no = score(card, full(card, hold="no", greet="no"))
+    assert with_no.total == 40
+
+
+def test_na_is_refused_where_the_card_does_not_allow_it():
+    """Is N/A on an item without 'na: true' treated as a wrong answer, naming the options?"""
+    card = parse_scorecard(tiny())
+    with pytest.raises(IncompleteCard) as err:
+        score(card, full(card, greet="na"))
+    assert "A: Greets (answer 'na' is not one of yes, no)" in err.value.missing
+
+
+def test_a_critical_fail_fails_the_whole_call_but_keeps_the_raw_score():
+    """Does a leak of customer information make the total 0, fail the call, and keep 100 as raw?"""
+    card = parse_scorecard(tiny())
+    res = score(card, full(card, leak="fail"))
+    assert res.total == 0 and res.raw_total == 100
+    assert res.critical_failed and not res.passed
+    assert res.failed_critical == ("leak",)
+
+
+def test_incomplete_card_names_every_missing_item():
+    """Does scoring a half-filled card raise, naming each unanswered item and critical item?"""
+    card = parse_scorecard(tiny())
+    with pytest.raises(IncompleteCard) as err:
+        score(card, {"greet": "yes"})
+    assert err.value.missing == ["A: Hold under 1 minute", "B: Empathy",
+                                 "Critical: Leaked customer information"]
+
+
+def test_everything_na_cannot_be_scored():
+    """Is a card where every applicable item is N/A refused instead of dividing by zero?"""
+    data = tiny()
+    for s in data["sections"]:
+        for i in s["items"]:
+            i["na"] = True
+    card = parse_scorecard(data)
+    with pytest.raises(IncompleteCard, match="every scored item is N/A"):
+        score(card, {"greet": "na", "hold": "na", "empathy": "na", "leak": "pass"})
+
+
+def test_answers_are_normalised_from_what_people_type():
+    """Are 'Yes', True, 2.0 and 'N/A' read as yes, yes, 2 and na?"""
+    card = parse_scorecard(tiny())
+    res = score(card, {"greet": "Yes", "hold": "N/A", "empathy": 2.0, "leak": "PASS"})
+    assert res.total == pytest.approx(100 * (40 + 40 * 2 / 3) / 80, abs=0.01)
+    assert missing(card, {"greet": True, "hold": "n/a", "empathy": 3, "leak": "pass"}) == []
+
+
+def test_unknown_item_in_answers_is_refused():
+    """Is an answer for an item the card does not have refused (a typo must not vanish)?"""
+    card = parse_scorecard(tiny())
+    with pytest.raises(KeyError, match="greeet"):
+        score(card, full(card, greeet="yes"))
+
+
+def test_partial_score_counts_only_answered_items():
+    """Is the live total while scoring based only on the items answered so far?"""
+    card = parse_scorecard(tiny())
+    assert partial_score(card, {"greet": "yes", "empathy": "0"}).total == 50
+    assert partial_score(card, {}).total == 0
+    assert partial_score(card, {"greet": "yes", "leak": "fail"}).critical_failed
+
+
+# --------------------------------------------------------------------------- the shipped cards
+@pytest.fixture(scope="module")
+def cards():
+    return load_scorecards()
+
+
+def test_shipped_scorecards_load_and_weigh_100(cards):
+    """Do both shipped scorecards load, weigh exactly 100 and have critical items?"""
+    for key in ("customer-call.v1", "coaching-conversation.v1"):
+        card = cards[key]
+        assert sum(i.weight for i in card.items) == 100
+        assert card.critical
+    assert cards["customer-call"].key == "customer-call.v1"
+
+
+def test_customer_call_card_covers_the_module_1_standards(cards):
+    """Does the customer-call card score the standards Module 1 teaches, with the right critical items?"""
+    card = cards["customer-call"]
+    ids = {i.id for i in card.items}
+    assert {"answered_within_3_rings", "full_greeting", "reads_back_details", "acknowledges_feelings",
+            "no_pretending", "asks_permission_to_hold", "hold_under_1_min", "asks_anything_else",
+            "thanks_and_invites", "customer_hangs_up_first", "positive_pace"} <= ids
+    assert {c.id for c in card.critical} == {"leaks_customer_information", "argues_with_customer",
+                                             "mocks_customer"}
+    # N/A only where the situation may not arise
+    assert card.item("hold_under_1_min").na and not card.item("asks_anything_else").na
+
+
+def test_coaching_card_covers_the_leadership_practices(cards):
+    """Does the coaching card score goal, asking, strength first, private/public, next steps, beliefs?"""
+    ids = {i.id for i in cards["coaching-conversation"].items}
+    assert {"opens_with_goal", "asks_more_than_tells", "names_strength_first", "criticism_private",
+            "praise_public", "next_steps_owner_date", "three_beliefs"} <= ids
+
+
+def test_standard_ids_exist_in_the_service_standards(cards):
+    """Does every 'standard:' on the shipped cards name an id in datasets/service_standards.yaml?"""
+    ids = service_standard_ids()
+    if not ids:
+        pytest.skip("datasets/service_standards.yaml is not there")
+    for key in ("customer-call.v1", "coaching-conversation.v1"):
+        assert check_standards(cards[key], ids) == []
+    assert check_standards(cards["customer-call"], {"x"})  # the check itself can fail
+
+
+# --------------------------------------------------------------------------- scenarios
+def test_scenario_library_has_the_required_cards(cards):
+    """Are there at least 12 cards, covering every situation the course asks for?"""
+    sc = load_scenarios(cards=cards)
+    assert len(sc) >= 12
+    need = {"angry-complaint", "elderly-caller-extra-help", "wrong-number", "cannot-answer",
+            "transfer-to-billing", "long-hold", "data-verification", "rude-caller",
+            "outbound-offer", "new-hire-no-direction", "veteran-lost-drive",
+            "first-breach-new-rule", "praise-worthy-call"}
+    assert need <= set(sc)
+    assert {s.track for s in sc.values()} == {"agent", "leadership"}
+    assert all(sc[k].scorecard == "coaching-conversation" for k in
+               ("new-hire-no-direction", "veteran-lost-drive", "first-breach-new-rule",
+                "praise-worthy-call"))
+
+
+def test_scenario_pointing_at_a_missing_item_is_refused(cards):
+    """Is a card whose 'exercises' names an item its scorecard lacks refused, naming both?"""
+    data = yaml.safe_load((DATASETS / "roleplay" / "scenarios.yaml").read_text())
+    bad = copy.deepcopy(data)
+    bad["scenarios"][0]["exercises"].append("smiles_on_phone")
+    bad["scenarios"][1]["difficulty"] = "brutal"
+    with pytest.raises(ScenarioError) as err:
+        parse_scenarios(bad, cards)
+    text = str(err.value)
+    assert "['smiles_on_phone'] are not items of scorecard customer-call.v1" in text
+    assert "difficulty must be one of easy, medium, hard, got 'brutal'" in text
