@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import os
 import socket
-import subprocess
 import sys
 from contextlib import closing
 from pathlib import Path
@@ -89,7 +88,11 @@ def serve(args) -> int:
     print(f"Role-play scorer: http://127.0.0.1:{args.port}/\nScores are saved in {db}\n"
           f"Press Ctrl+C here to stop.", flush=True)
     env = {**os.environ, "ACADEMY_ROLEPLAY_DB": str(db)}
-    return subprocess.call(voila_command(args.port, not args.no_browser), env=env)
+    cmd = voila_command(args.port, not args.no_browser)
+    # Become the Voilà server rather than wrap it: Ctrl+C or a stop signal then reaches Voilà
+    # itself, which shuts its kernels down; no server is left running behind us.
+    os.execve(cmd[0], cmd, env)
+    return 0  # not reached
 
 
 def calibrate(args) -> int:

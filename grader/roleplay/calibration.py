@@ -450,3 +450,25 @@ def calibrate_store(store, calls: list[str] | None = None,
         except (FileNotFoundError, ValueError):
             cards = None
     return calibrate(store.item_scores(), store.results(), cards, calls)
+
+
+def peer_comparison(store, call_id: str | None = None) -> pd.DataFrame:
+    """Items on which the raters of a call gave different answers: one column per rater.
+
+    For a learner comparing their score with a peer's; empty when everyone agreed or no call
+    has two raters yet. ``call_id`` picks the call (default: the latest call with 2+ raters).
+    """
+    items = store.item_scores()
+    if items.empty:
+        return pd.DataFrame()
+    raters = items.groupby("call_id")["rater"].nunique()
+    shared = raters[raters >= 2].index.tolist()
+    if call_id is None:
+        if not shared:
+            return pd.DataFrame()
+        call_id = items[items["call_id"].isin(shared)]["call_id"].iloc[-1]
+    g = items[items["call_id"] == call_id]
+    wide = g.pivot_table(index="item_id", columns="rater", values="value", aggfunc="last",
+                         sort=False)
+    differ = wide[wide.nunique(axis=1, dropna=False) > 1]
+    return differ.reset_index().rename_axis(columns=None)

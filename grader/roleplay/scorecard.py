@@ -132,6 +132,18 @@ class Scorecard:
     def key(self) -> str:
         return f"{self.id}.v{self.version}"
 
+    def to_frame(self):
+        """The card as a table (section, item, points, scale, N/A allowed), critical items last."""
+        import pandas as pd
+
+        rows = [{"section": s.title, "item": i.text, "points": i.weight,
+                 "scale": "yes / no" if i.scale.name == "yes_no" else "0 1 2 3",
+                 "N/A allowed when": i.na_when if i.na else ""}
+                for s in self.sections for i in s.items]
+        rows += [{"section": "CRITICAL (fails the call)", "item": c.text, "points": 0,
+                  "scale": "happened / not", "N/A allowed when": ""} for c in self.critical]
+        return pd.DataFrame(rows)
+
 
 @dataclass(frozen=True)
 class Result:
