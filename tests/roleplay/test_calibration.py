@@ -221,3 +221,18 @@ def test_mixed_scorecards_are_refused(session):
     with pytest.raises(ValueError, match="different scorecards"):
         calibrate(session.item_scores(), session.results(), CARDS)
     assert calibrate_store(session, calls=["coach-1"]).scorecard == "coaching-conversation.v1"
+
+
+def test_peer_comparison_lists_only_the_items_two_observers_answered_differently(tmp_path):
+    """For a learner comparing with a peer: are exactly the items they disagreed on listed, by rater?"""
+    from grader.roleplay.calibration import peer_comparison
+
+    store = RolePlayStore(tmp_path / "peer.db")
+    assert peer_comparison(store).empty
+    for rater, over in (("Amy", {"full_greeting": "3", "hold_under_1_min": "no"}),
+                        ("Dan", {"full_greeting": "2", "hold_under_1_min": "no"})):
+        store.save(CARD, base(**over), learner="Li", rater=rater, scenario_id="long-hold",
+                   call_id="group2-round1")
+    assert peer_comparison(store).empty is False
+    diff = peer_comparison(store)
+    assert diff.to_dict("records") == [{"item_id": "full_greeting", "Amy": "3", "Dan": "2"}]
