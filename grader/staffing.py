@@ -13,6 +13,7 @@ against a discrete-event simulation of the same queue with ciw.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 
 __all__ = ["traffic_intensity", "prob_wait", "service_level", "asa", "occupancy",
@@ -20,7 +21,7 @@ __all__ = ["traffic_intensity", "prob_wait", "service_level", "asa", "occupancy"
 
 
 def _positive(name: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or math.isnan(value):
         raise ValueError(f"{name} must be a number, got {value!r}")
     if value <= 0:
         raise ValueError(f"{name} must be greater than 0, got {value!r}")
@@ -28,14 +29,14 @@ def _positive(name: str, value: float) -> float:
 
 
 def _agents(agents: int) -> int:
-    if isinstance(agents, bool) or not isinstance(agents, int) or agents < 1:
+    if isinstance(agents, bool) or not isinstance(agents, numbers.Integral) or agents < 1:
         raise ValueError(f"agents must be a whole number of at least 1, got {agents!r}")
-    return agents
+    return int(agents)
 
 
 def traffic_intensity(calls: float, aht_s: float, interval_s: float = 1800) -> float:
     """Workload in Erlangs: the average number of agents kept busy by ``calls`` per interval."""
-    if isinstance(calls, bool) or not isinstance(calls, (int, float)) or calls < 0:
+    if isinstance(calls, bool) or not isinstance(calls, numbers.Real) or calls < 0:
         raise ValueError(f"calls must be a number of calls (0 or more), got {calls!r}")
     return float(calls) * _positive("aht_s", aht_s) / _positive("interval_s", interval_s)
 
@@ -114,7 +115,7 @@ def scheduled_staff(required: float, shrinkage: float) -> int:
     Shrinkage is the share of paid time agents are not available for calls (breaks, meetings,
     training, absence), e.g. 0.3 for 30%.
     """
-    if isinstance(shrinkage, bool) or not isinstance(shrinkage, (int, float)) or not 0 <= shrinkage < 1:
+    if isinstance(shrinkage, bool) or not isinstance(shrinkage, numbers.Real) or not 0 <= shrinkage < 1:
         raise ValueError(f"shrinkage is a share from 0 up to (not including) 1, e.g. 0.3 for 30%; "
                          f"got {shrinkage!r}")
     if required < 0:
