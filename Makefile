@@ -43,7 +43,8 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not browser and not nbgrader" --ignore=tests/notebooks
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=.
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.extension_manager=readonly \
+	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 roleplay: $(STAMP)
 	$(BIN)/academy roleplay
