@@ -7,7 +7,9 @@ goes on.
 """
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import course, paths
+from .autograding import COURSE_ID, GradeResult, grade_cohort  # noqa: F401 - re-exported
 
 try:  # nbgrader 0.9 with SQLAlchemy 2 warns about harmless autoflush cascades on every grade
     from sqlalchemy.exc import SAWarning
@@ -24,9 +27,29 @@ except ImportError:  # pragma: no cover
     pass
 
 
+def fix_ipc(config) -> None:
+    """Give IPC kernels an absolute, per-process socket path.
+
+    With ``KernelManager.transport = "ipc"`` jupyter_client names the sockets ``kernel-ipc-N``
+    relative to the current folder, but nbgrader starts each kernel in the submission's folder:
+    the kernel binds in one folder, the grader connects in another, and every notebook fails
+    with "Kernel didn't respond in 60 seconds". A short absolute prefix per process fixes that
+    and keeps parallel workers from racing for the same socket names.
+    """
+    if config.KernelManager.get("transport") == "ipc" and "ip" not in config.KernelManager:
+        folder = Path(tempfile.gettempdir()) / f"academy-ipc-{os.getuid()}"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        config.KernelManager.ip = str(folder / f"k{os.getpid()}")
+
+
 @dataclass
 class Workspace:
     root: Path
+    source: Path | None = None  # nbgrader source folder; default: the repository's solutions/
+
+    @property
+    def source_dir(self) -> Path:
+        return (self.source or paths.SOLUTIONS).resolve()
 
     @property
     def db_url(self) -> str:
@@ -40,63 +63,41 @@ class Workspace:
     def submitted(self) -> Path:
         return self.root / "submitted"
 
-    def config(self):
-        return course.load_config(root=str(self.root.resolve()),
-                                  source_directory=str(paths.SOLUTIONS.resolve()),
-                                  release_directory=str(self.release.resolve()),
-                                  db_url=self.db_url)
+    def config(self, db_url: str | None = None):
+        config = course.load_config(root=str(self.root.resolve()),
+                                    source_directory=str(self.source_dir),
+                                    release_directory=str(self.release.resolve()),
+                                    db_url=db_url or self.db_url)
+        fix_ipc(config)
+        return config
 
     def api(self):
         return course.make_api(self.config())
 
 
-@dataclass
-class GradeResult:
-    learner: str
-    assignment: str
-    ok: bool
-    message: str = ""
-
-
 def prepare(ws: Workspace, assignment_ids: list[str]) -> None:
     """Record the assignments in the workspace gradebook and release them into ``release/``."""
-    course.generate(assignment_ids, release_dir=ws.release, workspace=ws.root)
+    course.generate(assignment_ids, release_dir=ws.release, workspace=ws.root, source_dir=ws.source_dir)
 
 
 def add_learners(ws: Workspace, learners) -> None:
     from nbgrader.api import Gradebook
 
-    with Gradebook(ws.db_url, course_id="call-center-academy") as gb:
+    with Gradebook(ws.db_url, course_id=COURSE_ID) as gb:
         for l in learners:
             gb.update_or_create_student(l.id, first_name=l.first_name, last_name=l.last_name)
 
 
-def _explain(result: dict) -> str:
-    text = (result.get("error") or "") + "\n" + (result.get("log") or "")
-    lines = [l.strip() for l in text.splitlines() if l.strip()]
-    errors = [l for l in lines if "ERROR" in l or "Error" in l]
-    return (errors[-1] if errors else (lines[-1] if lines else "unknown error"))[:300]
+def autograde(ws: Workspace, assignment: str, learner_ids: list[str], progress: bool = True, *,
+              workers: int | None = None, timeout: int | None = None,
+              force: bool = True) -> list[GradeResult]:
+    """Autograde each learner's submission with nbgrader, in parallel; failures are per learner.
 
-
-def autograde(ws: Workspace, assignment: str, learner_ids: list[str], progress: bool = True) -> list[GradeResult]:
-    """Autograde each learner's submission with nbgrader; failures are per learner."""
-    from tqdm import tqdm
-
-    api = ws.api()
-    results = []
-    bar = tqdm(learner_ids, desc=f"Autograding {assignment}", unit="learner", disable=not progress,
-               file=sys.stdout, dynamic_ncols=True)
-    for lid in bar:
-        if not (ws.submitted / lid / assignment).exists():
-            results.append(GradeResult(lid, assignment, False, "no submission"))
-            continue
-        try:
-            r = api.autograde(assignment, lid, force=True, create=True)
-            ok = bool(r.get("success"))
-            results.append(GradeResult(lid, assignment, ok, "" if ok else _explain(r)))
-        except Exception as exc:  # noqa: BLE001 - one learner must never stop the cohort
-            results.append(GradeResult(lid, assignment, False, f"{type(exc).__name__}: {exc}"))
-    return results
+    ``force`` (the default here, as for ``academy demo``) regrades everything; ``force=False``
+    skips submissions already graded and unchanged, which is how an interrupted run resumes.
+    """
+    return grade_cohort(ws, assignment, learner_ids, workers=workers, timeout=timeout,
+                        force=force, progress=progress)
 
 
 def grade_table(db_url: str) -> pd.DataFrame:

@@ -1,0 +1,247 @@
+"""What went wrong with one learner's submission, in words a trainer can act on.
+
+:func:`precheck` runs before nbgrader sees a submission: a missing notebook or a file that is not
+valid notebook JSON would make nbgrader fail, so it is reported here with the learner, the
+notebook and what to do. It also notes changes nbgrader will repair by itself (edited or retyped
+locked cells, duplicated cells, deleted cells) so the trainer knows. :func:`postcheck` reads the
+autograded notebook for what happened while it ran (a cell stopped by the time limit, an error in
+the learner's own code, an answer of the wrong form). :func:`answer_values` reads the learners'
+literal answers (``q1_2 = 'B'``) for the option-choice analytics. :class:`LimitOutputSize` caps
+huge outputs that nbgrader's line limit lets through (one enormous line).
+"""
+from __future__ import annotations
+
+import ast
+import copy
+import json
+import warnings
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbformat import NotebookNode
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Unicode
+
+MAX_OUTPUT_CHARS = 20_000
+KIND_FORMS = {"choice": (str,), "number": (int, float), "multi": (list, tuple, set),
+              "order": (list, tuple), "classify": (dict,)}
+KIND_WORDS = {"choice": "one letter in quotes", "number": "a number", "multi": "a list",
+              "order": "a list", "classify": "a dictionary"}
+
+
+def expected_notebooks(db_url: str, assignment: str) -> list[str]:
+    """Names (without .ipynb) of the assignment's notebooks in nbgrader's gradebook."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(db_url) as gb:
+        try:
+            return sorted(nb.name for nb in gb.find_assignment(assignment).notebooks)
+        except MissingEntry:
+            return []
+
+
+def _nbgrader_cells(nb: NotebookNode) -> list[tuple[str, NotebookNode]]:
+    return [(c.metadata["nbgrader"]["grade_id"], c) for c in nb.cells
+            if isinstance(c.get("metadata"), dict) and c.metadata.get("nbgrader", {}).get("grade_id")]
+
+
+def read_notebook(path: Path) -> tuple[NotebookNode | None, str]:
+    """The notebook, or None and a plain-words reason it cannot be read."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return None, "is not a text file (it may be a different file renamed to .ipynb)"
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, (f"is not valid notebook JSON (line {exc.lineno}, column {exc.colno}: "
+                      f"{exc.msg}); the file was damaged or edited outside Jupyter")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # duplicate cell ids are repaired, not fatal
+            nb = nbformat.reads(text, as_version=4)
+            nbformat.validate(nb)
+    except Exception as exc:  # noqa: BLE001 - any reason makes it unreadable for nbgrader
+        return None, f"is JSON but not a valid notebook ({str(exc).splitlines()[0][:120]})"
+    return nb, ""
+
+
+def precheck(folder: Path, expected: list[str], release: Path | None = None) -> tuple[str | None, list[str]]:
+    """(problem that stops grading or None, notes) for one submission folder."""
+    learner, assignment = folder.parent.name, folder.name
+    notes: list[str] = []
+    present = []
+    for name in expected:
+        path = folder / f"{name}.ipynb"
+        if not path.exists():
+            others = sorted(p.name for p in folder.glob("*.ipynb") if p.stem not in expected)
+            if others:
+                what = (f"found {', '.join(others)} instead: if that is their work, rename it to "
+                        f"{name}.ipynb in {folder} and run autograde again")
+            else:
+                what = f"ask {learner} to submit {name}.ipynb again, then collect and autograde"
+            notes.append(f"{name}.ipynb is missing ({what})")
+            continue
+        nb, why = read_notebook(path)
+        if nb is None:
+            return (f"{learner}, {assignment}/{name}.ipynb {why}. Ask {learner} to download the "
+                    f"notebook from JupyterLab (File > Download) and submit it again, or repair "
+                    f"{path}, then run autograde again; nobody else is affected.", notes)
+        present.append(name)
+        if release is not None and (release / f"{name}.ipynb").exists():
+            notes += structure_notes(nbformat.read(release / f"{name}.ipynb", as_version=4), nb, name)
+    if not present:
+        return f"{learner}, {assignment}: " + "; ".join(notes) + ".", notes
+    return None, notes
+
+
+def structure_notes(release: NotebookNode, submitted: NotebookNode, name: str) -> list[str]:
+    """Cells the learner deleted, duplicated, retyped or edited although locked."""
+    rel = dict(_nbgrader_cells(release))
+    seen: dict[str, int] = {}
+    notes = []
+    for gid, cell in _nbgrader_cells(submitted):
+        seen[gid] = seen.get(gid, 0) + 1
+        ref = rel.get(gid)
+        if ref is None or seen[gid] > 1:
+            continue
+        if cell.cell_type != ref.cell_type:
+            notes.append(f"{name}: cell {gid} was changed from {ref.cell_type} to {cell.cell_type} "
+                         "(nbgrader restores the original type)")
+        elif ref.metadata["nbgrader"].get("locked") and cell.source != ref.source:
+            notes.append(f"{name}: locked cell {gid} was edited (nbgrader restores it before grading)")
+    dup = sorted(g for g, n in seen.items() if n > 1)
+    if dup:
+        notes.append(f"{name}: cell(s) {', '.join(dup)} appear more than once (the last copy "
+                     "is graded, the others run as ordinary cells)")
+    gone = [g for g in rel if g not in seen]
+    if gone:
+        notes.append(f"{name}: cell(s) {', '.join(gone)} had been deleted by the learner and were "
+                     "restored from the release for grading")
+    return notes
+
+
+def explain_failure(log: str, learner: str, assignment: str) -> str:
+    """nbgrader's error log reduced to one actionable sentence."""
+    lines = [l.strip() for l in log.splitlines() if l.strip()]
+    if any("Kernel didn't respond" in l or "UnresponsiveKernel" in l or "kernel became unresponsive" in l
+           for l in lines):
+        return (f"{learner}, {assignment}: the notebook's kernel stopped responding (code that uses "
+                "all memory or cannot be interrupted). Open the submission, replace the runaway "
+                "code with ..., and run autograde again.")
+    errors = [l for l in lines if ("Error" in l or "ERROR" in l) and "Please see the" not in l]
+    detail = (errors[-1] if errors else (lines[-1] if lines else "unknown error"))[:240]
+    return (f"{learner}, {assignment}: nbgrader could not grade this submission ({detail}). "
+            "Open it in JupyterLab to look, fix or ask for a resubmission, and run autograde again.")
+
+
+def answer_values(nb: NotebookNode) -> dict[str, Any]:
+    """Literal answers in answer cells: {"q1_2": 'B', ...}; ``...`` and non-literals are skipped."""
+    out: dict[str, Any] = {}
+    for gid, cell in _nbgrader_cells(nb):
+        meta = cell.metadata["nbgrader"]
+        if cell.cell_type != "code" or not meta.get("solution") or meta.get("grade"):
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                    and isinstance(node.targets[0], ast.Name) and node.targets[0].id == gid):
+                try:
+                    out[gid] = ast.literal_eval(node.value)
+                except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+                    out.pop(gid, None)
+    return {k: v for k, v in out.items() if v is not Ellipsis}
+
+
+def postcheck(autograded: Path, kinds: dict[str, str] | None = None) -> list[str]:
+    """Notes on what happened while the learner's notebook ran under nbgrader."""
+    notes = []
+    for path in sorted(autograded.glob("*.ipynb")):
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception:  # noqa: BLE001
+            continue
+        for gid, cell in _nbgrader_cells(nb):
+            meta = cell.metadata["nbgrader"]
+            if cell.cell_type != "code" or meta.get("locked"):
+                continue
+            for out in cell.get("outputs", []):
+                if out.get("output_type") != "error":
+                    continue
+                if out.get("ename") in ("CellTimeoutError", "KeyboardInterrupt"):
+                    notes.append(f"{path.stem}: answer cell {gid} was stopped at the time limit "
+                                 "(an endless loop?); it earns no points")
+                else:
+                    notes.append(f"{path.stem}: answer cell {gid} raised {out.get('ename')}: "
+                                 f"{str(out.get('evalue'))[:80]}; questions using it earn no points")
+                break
+        if kinds:
+            for q, value in answer_values(nb).items():
+                kind = kinds.get(q)
+                if kind in KIND_FORMS and not (isinstance(value, KIND_FORMS[kind])
+                                               and not isinstance(value, bool)):
+                    notes.append(f"{path.stem}: {q} should be {KIND_WORDS[kind]} but is "
+                                 f"{type(value).__name__} {value!r:.40}; it earns no points")
+    return notes
+
+
+class RepairStructure(NbGraderPreprocessor):
+    """Undo a learner's structural edits before nbgrader sanitizes the notebook.
+
+    Runs first in nbgrader's sanitize pipeline. Cells deleted by the learner are put back from
+    the released notebook, after the cell that preceded them (nbgrader then restores their
+    locked content from the gradebook as usual), so a deleted hidden-test cell is graded instead
+    of silently keeping no score. Of duplicated cells only the last copy keeps its nbgrader
+    role, as nbgrader's DeduplicateIds intends; the others become plain cells. (nbgrader 0.9.6
+    leaves them an empty ``nbgrader`` entry, which then fails the whole submission as "an old
+    version of the nbgrader metadata format".) Submissions without such edits pass unchanged.
+    """
+
+    release_dir = Unicode("", help="folder holding <assignment>/<notebook>.ipynb as released").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
+        for i, gid in enumerate(ids):
+            if gid and gid in ids[i + 1:]:
+                nb.cells[i].metadata.pop("nbgrader", None)
+        info = resources.get("nbgrader", {})
+        path = Path(self.release_dir) / info.get("assignment", "") / f"{info.get('notebook', '')}.ipynb"
+        if not self.release_dir or not path.exists():
+            return nb, resources
+        present = {gid for gid, _ in _nbgrader_cells(nb)}
+        release = _nbgrader_cells(nbformat.read(path, as_version=4))
+        for k, (gid, ref) in enumerate(release):
+            if gid in present:
+                continue
+            before = next((g for g, _ in reversed(release[:k]) if g in present), None)
+            pos = 0 if before is None else next(
+                i for i, c in enumerate(nb.cells)
+                if c.metadata.get("nbgrader", {}).get("grade_id") == before) + 1
+            restored = copy.deepcopy(ref)
+            restored.pop("id", None)
+            nb.cells.insert(pos, restored)
+            present.add(gid)
+            self.log.warning("Restored cell %s deleted by the learner", gid)
+        return nb, resources
+
+
+class LimitOutputSize(NbGraderPreprocessor):
+    """Truncate any single output longer than MAX_OUTPUT_CHARS (after nbgrader's LimitOutput).
+
+    Grade cells are left alone so their scores are exactly nbgrader's.
+    """
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code" or cell.metadata.get("nbgrader", {}).get("grade"):
+            return cell, resources
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and len(out.get("text", "")) > MAX_OUTPUT_CHARS:
+                out["text"] = out["text"][:MAX_OUTPUT_CHARS] + "\n... output truncated (too long) ..."
+            for mime, data in list(out.get("data", {}).items()):
+                if isinstance(data, str) and len(data) > MAX_OUTPUT_CHARS:
+                    out["data"][mime] = data[:MAX_OUTPUT_CHARS] + "\n... output truncated ..."
+        return cell, resources
