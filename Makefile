@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help demo test test-fast lab build roleplay report browser lock clean
+.PHONY: help demo test test-fast lab build data roleplay report browser lock clean
 
 help:
 	@echo "make demo      build exercises, grade a synthetic cohort of 24 with nbgrader, summarise"
@@ -27,6 +27,10 @@ demo: $(STAMP)
 
 build: $(STAMP)
 	$(BIN)/academy build
+
+# Regenerate datasets/ from the seeded generators (same seed, same bytes).
+data: $(STAMP)
+	$(BIN)/python datasets/generate.py
 
 # Debian's chromium for the browser tests; installed where it is missing (needs root or sudo).
 browser:

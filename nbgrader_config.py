@@ -34,6 +34,3 @@ c.ExecutePreprocessor.timeout = 60
 c.Execute.timeout = 60
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 30
-
-# Kernels talk over local sockets (no TCP ports, no "running over TCP without encryption" noise).
-c.KernelManager.transport = "ipc"
