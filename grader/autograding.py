@@ -291,3 +291,25 @@ def _finish(ws, assignment: str, lid: str, job: tuple[str, list[str]], fut,
                                   "score": score, "max_score": max_score, "notes": notes}))
     return GradeResult(lid, assignment, True, "; ".join(notes), "graded", notes, score, max_score,
                        recorded["seconds"])
+
+
+def stock_autograde(ws, assignment: str, timeout: int | None = None):
+    """Run stock ``nbgrader autograde`` (the CLI, one process) on a workspace, for comparison.
+
+    Uses the repository's ``nbgrader_config.py`` (run from the repository root) with the
+    workspace's folders given on the command line, exactly as a trainer would run it.
+    """
+    import subprocess
+
+    from . import paths
+
+    exe = Path(sys.executable).parent / "nbgrader"
+    cmd = [str(exe), "autograde", assignment, "--force",
+           f"--CourseDirectory.root={ws.root.resolve()}",
+           f"--CourseDirectory.source_directory={ws.source_dir}",
+           f"--CourseDirectory.release_directory={ws.release.resolve()}",
+           f"--CourseDirectory.db_url={ws.db_url}"]
+    if timeout:
+        cmd += [f"--Execute.timeout={int(timeout)}"]
+    env = dict(os.environ, PATH=str(exe.parent) + os.pathsep + os.environ.get("PATH", ""))
+    return subprocess.run(cmd, cwd=paths.ROOT, env=env, capture_output=True, text=True)

@@ -1,13 +1,16 @@
-"""A trainer's cohort workspace on nbgrader: learners, autograding, grade tables.
+"""A trainer's cohort workspace on nbgrader: roster, release, collect, grade, feedback, export.
 
 A workspace is an ordinary nbgrader course folder (``submitted/``, ``autograded/``,
-``gradebook.db`` …) whose source is the repository's ``solutions/``. Every step goes through
-nbgrader's API and gradebook; one learner's failure is recorded for that learner and the run
-goes on.
+``feedback/``, ``gradebook.db`` …) whose source is the repository's ``solutions/`` and whose
+exchange (nbgrader's filesystem exchange, where learners fetch and submit) is ``exchange/``
+inside it unless given. Every step goes through nbgrader's API and gradebook, works learner by
+learner, records a failure for that learner only and goes on, and is safe to run again.
+Autograding itself is in :mod:`grader.autograding` (parallel, resumable).
 """
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 import warnings
@@ -19,6 +22,8 @@ import pandas as pd
 from . import course, paths
 from .autograding import COURSE_ID, GradeResult, grade_cohort  # noqa: F401 - re-exported
 
+course._ensure_tools_on_path()  # a new gradebook runs nbgrader's `alembic` program
+
 try:  # nbgrader 0.9 with SQLAlchemy 2 warns about harmless autoflush cascades on every grade
     from sqlalchemy.exc import SAWarning
 
@@ -28,24 +33,32 @@ except ImportError:  # pragma: no cover
 
 
 def fix_ipc(config) -> None:
-    """Give IPC kernels an absolute, per-process socket path.
+    """Run kernels over local IPC sockets with an absolute, per-process socket path.
 
-    With ``KernelManager.transport = "ipc"`` jupyter_client names the sockets ``kernel-ipc-N``
-    relative to the current folder, but nbgrader starts each kernel in the submission's folder:
-    the kernel binds in one folder, the grader connects in another, and every notebook fails
-    with "Kernel didn't respond in 60 seconds". A short absolute prefix per process fixes that
-    and keeps parallel workers from racing for the same socket names.
+    Over TCP every kernel prints "Kernel is running over TCP without encryption" into the
+    trainer's terminal. Plain IPC names its sockets ``kernel-ipc-N`` relative to the current
+    folder, but nbgrader starts each kernel in the submission's folder, so the kernel binds in
+    one folder, the grader connects in another and every notebook fails with "Kernel didn't
+    respond". A short absolute prefix per process fixes that and keeps parallel workers from
+    racing for the same socket names.
     """
-    if config.KernelManager.get("transport") == "ipc" and "ip" not in config.KernelManager:
-        folder = Path(tempfile.gettempdir()) / f"academy-ipc-{os.getuid()}"
-        folder.mkdir(mode=0o700, exist_ok=True)
-        config.KernelManager.ip = str(folder / f"k{os.getpid()}")
+    if "ip" in config.KernelManager or config.KernelManager.get("transport", "ipc") != "ipc":
+        return
+    folder = Path(tempfile.gettempdir()) / f"academy-ipc-{os.getuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = str(folder / f"k{os.getpid()}")
 
 
 @dataclass
 class Workspace:
     root: Path
     source: Path | None = None  # nbgrader source folder; default: the repository's solutions/
+    exchange_dir: Path | None = None  # nbgrader exchange; default: <root>/exchange
+
+    @property
+    def exchange(self) -> Path:
+        return (self.exchange_dir or self.root / "exchange").resolve()
 
     @property
     def source_dir(self) -> Path:
@@ -68,6 +81,8 @@ class Workspace:
                                     source_directory=str(self.source_dir),
                                     release_directory=str(self.release.resolve()),
                                     db_url=db_url or self.db_url)
+        config.Exchange.root = str(self.exchange)
+        config.ExchangeCollect.check_owner = False  # one trainer account holds every file
         fix_ipc(config)
         return config
 
@@ -78,6 +93,204 @@ class Workspace:
 def prepare(ws: Workspace, assignment_ids: list[str]) -> None:
     """Record the assignments in the workspace gradebook and release them into ``release/``."""
     course.generate(assignment_ids, release_dir=ws.release, workspace=ws.root, source_dir=ws.source_dir)
+
+
+@dataclass
+class StepResult:
+    """What one step did for one learner (or for the cohort, learner="*")."""
+
+    learner: str
+    ok: bool
+    status: str
+    message: str = ""
+
+
+ID_COLUMNS = ("id", "learner", "student_id", "username", "learner_id")
+BAD_ID = re.compile(r"[^A-Za-z0-9._@-]")
+
+
+def read_roster(path: Path) -> tuple[list[dict], list[str]]:
+    """Learners from a roster CSV and a list of problems (row by row), nothing half-read.
+
+    Needs an id column (``id``, ``learner``, ``student_id`` or ``username``); ``first_name``,
+    ``last_name`` and ``email`` are used when present. Ids become folder names and nbgrader
+    exchange file names, so they may hold letters, digits and ``. _ @ -`` only.
+    """
+    import csv
+
+    problems: list[str] = []
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [f"cannot read {path}: {exc}. Save the roster as CSV (UTF-8) and try again."]
+    rows = list(csv.DictReader(text.splitlines()))
+    if not rows:
+        return [], [f"{path} has no learners (a header row and one row per learner are needed)."]
+    cols = {c.strip().lower(): c for c in rows[0] if c}
+    id_col = next((cols[c] for c in ID_COLUMNS if c in cols), None)
+    if id_col is None:
+        return [], [f"{path} has no id column; found {', '.join(cols.values())}. Name one column "
+                    f"'id' (the learner's login), and optionally first_name, last_name, email."]
+    learners, seen = [], {}
+    for line, row in enumerate(rows, start=2):
+        lid = (row.get(id_col) or "").strip()
+        if not lid:
+            problems.append(f"line {line}: empty id; give every learner an id")
+            continue
+        if BAD_ID.search(lid):
+            problems.append(f"line {line}: id {lid!r} has spaces or symbols; use letters, digits, . _ @ -")
+            continue
+        if lid in seen:
+            problems.append(f"line {line}: id {lid!r} already used on line {seen[lid]}")
+            continue
+        seen[lid] = line
+        get = lambda k: (row.get(cols.get(k, ""), "") or "").strip() or None  # noqa: E731
+        learners.append({"id": lid, "first_name": get("first_name"), "last_name": get("last_name"),
+                         "email": get("email")})
+    return learners, problems
+
+
+def import_roster(ws: Workspace, path: Path) -> list[StepResult]:
+    """Add or update the roster's learners in nbgrader's gradebook (safe to repeat)."""
+    from nbgrader.api import Gradebook
+
+    learners, problems = read_roster(path)
+    if problems:
+        return [StepResult("*", False, "refused", p) for p in problems]
+    out = []
+    with Gradebook(ws.db_url, course_id=COURSE_ID) as gb:
+        known = {s.id: s for s in gb.students}
+        for l in learners:
+            before = known.get(l["id"])
+            gb.update_or_create_student(l["id"], first_name=l["first_name"],
+                                        last_name=l["last_name"], email=l["email"])
+            if before is None:
+                out.append(StepResult(l["id"], True, "added"))
+            else:
+                out.append(StepResult(l["id"], True, "updated" if (before.first_name, before.last_name, before.email)
+                                      != (l["first_name"], l["last_name"], l["email"]) else "unchanged"))
+    return out
+
+
+def roster(ws: Workspace) -> list[str]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(ws.db_url, course_id=COURSE_ID) as gb:
+        return sorted(s.id for s in gb.students)
+
+
+def release(ws: Workspace, assignment: str) -> StepResult:
+    """Generate the assignment from its source and release it into the exchange."""
+    prepare(ws, [assignment])
+    ws.exchange.mkdir(parents=True, exist_ok=True)
+    os.chmod(ws.exchange, 0o777)  # nbgrader's exchange is world-writable by design
+    api = ws.api()
+    outbound = ws.exchange / COURSE_ID / "outbound" / assignment
+    if outbound.exists():
+        api.unrelease(assignment)
+    r = api.release_assignment(assignment)
+    if not r.get("success"):
+        return StepResult("*", False, "failed", _explain(r))
+    return StepResult("*", True, "released", str(outbound))
+
+
+def collect(ws: Workspace, assignment: str, learner_ids: list[str]) -> list[StepResult]:
+    """Copy each learner's latest submission from the exchange into ``submitted/``."""
+    from nbgrader.utils import capture_log, temp_attrs
+
+    api = ws.api()
+    inbound = ws.exchange / COURSE_ID / "inbound"
+    out = []
+    for lid in learner_ids:
+        if not any(inbound.glob(f"{lid}+{assignment}+*")):
+            have = (ws.submitted / lid / assignment).exists()
+            out.append(StepResult(lid, have, "kept" if have else "not submitted",
+                                  "collected earlier; nothing newer" if have else
+                                  "nothing submitted yet: remind the learner to press Submit"))
+            continue
+        before = (ws.submitted / lid / assignment / "timestamp.txt")
+        old = before.read_text() if before.exists() else None
+        with temp_attrs(api.coursedir, assignment_id=assignment, student_id=lid):
+            app = api.exchange.Collect(coursedir=api.coursedir, authenticator=api.authenticator, parent=api)
+            app.update = True
+            r = capture_log(app)
+        if not r.get("success"):
+            out.append(StepResult(lid, False, "failed", _explain(r)))
+            continue
+        new = before.read_text() if before.exists() else None
+        out.append(StepResult(lid, True, "collected" if old is None else
+                              ("updated" if new != old else "unchanged")))
+    return out
+
+
+def feedback(ws: Workspace, assignment: str, learner_ids: list[str], *, release_it: bool = True,
+             on_each=None) -> list[StepResult]:
+    """Generate each graded learner's HTML feedback and (optionally) release it to them."""
+    api = ws.api()
+    out = []
+    for lid in learner_ids:
+        if not (ws.submitted / lid / assignment).exists():
+            out.append(StepResult(lid, False, "not submitted", "nothing collected for this learner"))
+        elif not (ws.root / "autograded" / lid / assignment).exists():
+            out.append(StepResult(lid, False, "not graded", "no graded submission: run autograde "
+                                  "(its summary says why this one was not graded)"))
+        else:
+            r = api.generate_feedback(assignment, lid, force=True)
+            if not r.get("success"):
+                out.append(StepResult(lid, False, "failed", _explain(r)))
+            elif release_it:
+                ws.exchange.mkdir(parents=True, exist_ok=True)
+                r = api.release_feedback(assignment, lid)
+                out.append(StepResult(lid, bool(r.get("success")), "released" if r.get("success")
+                                      else "failed", "" if r.get("success") else _explain(r)))
+            else:
+                out.append(StepResult(lid, True, "generated"))
+        if on_each:
+            on_each()
+    return out
+
+
+def export(ws: Workspace, out_dir: Path) -> dict[str, Path]:
+    """Grades as nbgrader's CSV, a per-question CSV and an Excel workbook HR can open."""
+    from nbgrader.api import Gradebook
+    from nbgrader.plugins import CsvExportPlugin
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = {"grades": out_dir / "grades.csv", "questions": out_dir / "question_scores.csv",
+             "xlsx": out_dir / "grades.xlsx"}
+    with Gradebook(ws.db_url, course_id=COURSE_ID) as gb:
+        CsvExportPlugin(to=str(files["grades"])).export(gb)
+    table = grade_table(ws.db_url)
+    table.to_csv(files["questions"], index=False)
+    write_xlsx(files["xlsx"], table, learner_table(ws.db_url))
+    return files
+
+
+def write_xlsx(path: Path, table: pd.DataFrame, people: pd.DataFrame) -> None:
+    """Summary (one row per learner, % per assignment), Assignments and Questions sheets."""
+    per = (table.groupby(["learner", "assignment"])[["score", "max_score"]].sum()
+           .assign(percent=lambda d: (100 * d.score / d.max_score).round(1)).reset_index())
+    wide = per.pivot(index="learner", columns="assignment", values="percent")
+    summary = people.set_index("learner").join(wide, how="left")
+    summary["average %"] = wide.mean(axis=1).round(1)
+    summary["needs marking"] = table[table.needs_manual_grade].groupby("learner").size()
+    summary["needs marking"] = summary["needs marking"].fillna(0).astype(int)
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        summary.reset_index().to_excel(xl, sheet_name="Summary", index=False)
+        per.to_excel(xl, sheet_name="Assignments", index=False)
+        table.to_excel(xl, sheet_name="Questions", index=False)
+        for ws_ in xl.book.worksheets:
+            ws_.freeze_panes = "B2"
+            for col in ws_.columns:
+                width = max(len(str(c.value or "")) for c in col[:200]) + 2
+                ws_.column_dimensions[col[0].column_letter].width = min(width, 40)
+
+
+def _explain(result: dict) -> str:
+    text = (result.get("error") or "") + "\n" + (result.get("log") or "")
+    lines = [l.strip() for l in text.splitlines() if l.strip()]
+    errors = [l for l in lines if "ERROR" in l or "Error" in l]
+    return (errors[-1] if errors else (lines[-1] if lines else "unknown error"))[:300]
 
 
 def add_learners(ws: Workspace, learners) -> None:

@@ -1,0 +1,237 @@
+"""``academy roster|release|collect|autograde|feedback|export``: the trainer's cohort cycle.
+
+Each command works on a cohort workspace (``--course DIR``, default ``./cohort``: an ordinary
+nbgrader course folder with its gradebook), goes through nbgrader's own API, shows a progress
+bar with the time left, and ends with what happened to every learner. Every command is safe to
+run again: the roster is updated in place, collect only copies newer submissions, autograde
+skips submissions already graded and unchanged (``--force`` regrades), feedback is regenerated.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+from .. import paths
+
+DEFAULT_COURSE = "cohort"
+
+
+def _ws(args: argparse.Namespace):
+    from ..workflow import Workspace
+
+    return Workspace(Path(args.course), source=Path(args.source) if args.source else None,
+                     exchange_dir=Path(args.exchange) if getattr(args, "exchange", None) else None)
+
+
+def _bar(total: int, desc: str, quiet: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="learner", disable=quiet, file=sys.stdout, dynamic_ncols=True)
+
+
+def _need_course(ws, what: str) -> str | None:
+    if not (ws.root / "gradebook.db").exists():
+        return (f"No cohort workspace in {ws.root} yet. Start with `academy roster ROSTER.csv "
+                f"--course {ws.root}` and `academy release ASSIGNMENT --course {ws.root}`, then {what}.")
+    return None
+
+
+def _check_assignment(ws, assignment: str) -> str | None:
+    from ..course import assignments
+
+    known = assignments(ws.source_dir)
+    if assignment not in known:
+        return (f"Unknown assignment {assignment!r}. Available: {', '.join(known) or 'none'} "
+                f"(folders of {ws.source_dir}).")
+    return None
+
+
+def _learners(ws, args, assignment: str | None = None) -> list[str]:
+    from ..workflow import roster
+
+    if getattr(args, "learner", None):
+        return list(args.learner)
+    ids = set(roster(ws))
+    if assignment and ws.submitted.exists():
+        ids |= {p.parent.name for p in ws.submitted.glob(f"*/{assignment}")}
+    return sorted(ids)
+
+
+def summarise(rows, title: str) -> int:
+    """Print one line per learner and a count per outcome; exit code 1 if any failed."""
+    print()
+    print(title)
+    width = max([len(r.learner) for r in rows] + [8])
+    for r in rows:
+        mark = "ok " if r.ok else "!! "
+        extra = ""
+        if getattr(r, "score", None) is not None:
+            extra = f"{r.score:6.2f} / {r.max_score:<6.2f}"
+        print(f"  {mark}{r.learner:<{width}}  {r.status:<14}{extra}  {r.message}".rstrip())
+    counts = Counter(r.status for r in rows)
+    print("  " + ", ".join(f"{n} {s}" for s, n in counts.most_common()))
+    return 0 if all(r.ok or r.status in ("not submitted",) for r in rows) else 1
+
+
+def run_roster(args: argparse.Namespace) -> int:
+    from ..workflow import import_roster
+
+    ws = _ws(args)
+    ws.root.mkdir(parents=True, exist_ok=True)
+    rows = import_roster(ws, Path(args.file))
+    if rows and rows[0].learner == "*":
+        print(f"The roster was not imported; nothing changed. Fix {args.file}:", file=sys.stderr)
+        for r in rows:
+            print(f"  {r.message}", file=sys.stderr)
+        return 1
+    return summarise(rows, f"Roster of {ws.root} ({len(rows)} learners):")
+
+
+def run_release(args: argparse.Namespace) -> int:
+    from ..course import BuildError
+    from ..workflow import release, roster
+
+    ws = _ws(args)
+    problem = _check_assignment(ws, args.assignment)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    ws.root.mkdir(parents=True, exist_ok=True)
+    bar = _bar(1, f"Releasing {args.assignment}", args.quiet)
+    try:
+        r = release(ws, args.assignment)
+    except BuildError as exc:
+        print(f"Could not generate {args.assignment} from {ws.source_dir}: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        bar.update(1)
+        bar.close()
+    if not r.ok:
+        print(f"Release failed: {r.message}", file=sys.stderr)
+        return 1
+    learners = roster(ws)
+    print(f"\nReleased {args.assignment} to the exchange ({r.message}).")
+    print(f"{len(learners)} learner(s) on the roster can fetch it now"
+          + (f": {', '.join(learners[:10])}{' …' if len(learners) > 10 else ''}" if learners else
+             f"; import a roster with `academy roster FILE --course {ws.root}`") + ".")
+    return 0
+
+
+def run_collect(args: argparse.Namespace) -> int:
+    from ..workflow import collect
+
+    ws = _ws(args)
+    problem = _need_course(ws, "collect") or _check_assignment(ws, args.assignment)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    ids = _learners(ws, args)
+    bar = _bar(len(ids), f"Collecting {args.assignment}", args.quiet)
+    rows = []
+    for lid in ids:
+        rows += collect(ws, args.assignment, [lid])
+        bar.update(1)
+    bar.close()
+    return summarise(rows, f"Collected {args.assignment} into {ws.submitted}:")
+
+
+def run_autograde(args: argparse.Namespace) -> int:
+    from ..autograding import grade_cohort
+
+    ws = _ws(args)
+    problem = _need_course(ws, "collect and autograde") or _check_assignment(ws, args.assignment)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    ids = _learners(ws, args, args.assignment)
+    rows = grade_cohort(ws, args.assignment, ids, workers=args.workers, timeout=args.timeout,
+                        force=args.force, progress=not args.quiet)
+    code = summarise(rows, f"Autograded {args.assignment} (gradebook: {ws.root / 'gradebook.db'}):")
+    if any(r.status == "skipped" for r in rows):
+        print("  Skipped submissions were graded before and have not changed; --force regrades them.")
+    return code
+
+
+def run_feedback(args: argparse.Namespace) -> int:
+    from ..workflow import feedback
+
+    ws = _ws(args)
+    problem = _need_course(ws, "autograde and send feedback") or _check_assignment(ws, args.assignment)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    ids = _learners(ws, args, args.assignment)
+    bar = _bar(len(ids), f"Feedback for {args.assignment}", args.quiet)
+    rows = feedback(ws, args.assignment, ids, release_it=not args.no_release, on_each=lambda: bar.update(1))
+    bar.close()
+    where = "generated in feedback/ and released to the exchange" if not args.no_release else "generated in feedback/"
+    return summarise(rows, f"Feedback for {args.assignment} ({where}):")
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from ..workflow import export, learner_table
+
+    ws = _ws(args)
+    problem = _need_course(ws, "export")
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    out = Path(args.out) if args.out else ws.root / "export"
+    bar = _bar(1, "Exporting grades", args.quiet)
+    files = export(ws, out)
+    bar.update(1)
+    bar.close()
+    print(f"\nExported grades of {len(learner_table(ws.db_url))} learner(s):")
+    print(f"  {files['grades']}     nbgrader's CSV, one row per learner and assignment")
+    print(f"  {files['questions']}  one row per learner, assignment and question")
+    print(f"  {files['xlsx']}     Excel workbook for HR: Summary, Assignments, Questions")
+    return 0
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--course", default=DEFAULT_COURSE,
+                   help=f"cohort workspace folder (default ./{DEFAULT_COURSE})")
+    p.add_argument("--source", help=f"nbgrader source folder (default {paths.SOLUTIONS})")
+    p.add_argument("--exchange", help="nbgrader exchange folder (default COURSE/exchange)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("roster", help="import or update the cohort's learners from a CSV file")
+    p.add_argument("file", help="CSV with an id column; first_name, last_name, email optional")
+    _common(p)
+    p.set_defaults(func=run_roster)
+
+    p = sub.add_parser("release", help="generate an assignment and release it to learners")
+    p.add_argument("assignment")
+    _common(p)
+    p.set_defaults(func=run_release)
+
+    p = sub.add_parser("collect", help="collect learners' submissions from the exchange")
+    p.add_argument("assignment")
+    p.add_argument("--learner", action="append", help="only these learners (repeatable)")
+    _common(p)
+    p.set_defaults(func=run_collect)
+
+    p = sub.add_parser("autograde", help="autograde collected submissions in parallel with nbgrader")
+    p.add_argument("assignment")
+    p.add_argument("--learner", action="append", help="only these learners (repeatable)")
+    p.add_argument("--workers", type=int, help="parallel graders (default: one per core)")
+    p.add_argument("--timeout", type=int, help="seconds a cell may run (default from nbgrader_config.py: 60)")
+    p.add_argument("--force", action="store_true", help="regrade submissions already graded")
+    _common(p)
+    p.set_defaults(func=run_autograde)
+
+    p = sub.add_parser("feedback", help="generate learners' feedback and release it to them")
+    p.add_argument("assignment")
+    p.add_argument("--learner", action="append", help="only these learners (repeatable)")
+    p.add_argument("--no-release", action="store_true", help="generate only; do not release")
+    _common(p)
+    p.set_defaults(func=run_feedback)
+
+    p = sub.add_parser("export", help="export grades as CSV and an Excel workbook")
+    p.add_argument("--out", help="folder for the files (default COURSE/export)")
+    _common(p)
+    p.set_defaults(func=run_export)
