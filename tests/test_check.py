@@ -159,6 +159,7 @@ def test_check_never_raises_and_records_progress(tmp_path, monkeypatch):
     """Does check() swallow a broken spec, and log the learner's own progress locally?"""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.delenv("ACADEMY_NO_PROGRESS", raising=False)
     bad = check("q1_1", "C", sealed="not-a-spec")
     assert bad.status == "form" and "could not be checked" in bad.message
     check("q1_1", "C", sealed=sealed("q1_1", *CHOICE))

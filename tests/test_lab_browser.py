@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import free_port, wait_http
+from academy_testing import free_port, wait_http
 from grader import course, paths
 from grader.check import unseal
 

@@ -18,7 +18,7 @@ from grader.roleplay.scorecard import load_scorecards
 from grader.roleplay.store import RolePlayStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from conftest import free_port, wait_http  # noqa: E402
+from academy_testing import free_port, wait_http  # noqa: E402
 
 ACADEMY = Path(sys.executable).parent / "academy"
 
