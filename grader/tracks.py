@@ -286,15 +286,9 @@ def load_roleplay_results(db_path: str | Path | None):
 
 def default_roleplay_db() -> Path:
     """Where the role-play studio keeps its database unless told otherwise."""
-    try:
-        from .roleplay import store
+    from .roleplay.store import default_db_path
 
-        for name in ("DEFAULT_DB", "DEFAULT_PATH", "DB_PATH"):
-            if hasattr(store, name):
-                return Path(getattr(store, name))
-    except ImportError:
-        pass
-    return paths.ROOT / "roleplay.db"
+    return default_db_path()
 
 
 # --------------------------------------------------------------------------- evaluation
