@@ -59,7 +59,7 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(root: str, source: str | None, template_db: str, timeout: int | None,
-                 scratch: str) -> None:
+                 scratch: str, prestart: bool = True) -> None:
     """Give this worker its own copy of the gradebook and an nbgrader API pointed at it."""
     from .workflow import Workspace
 
@@ -68,14 +68,21 @@ def _init_worker(root: str, source: str | None, template_db: str, timeout: int |
     shutil.copyfile(template_db, db)
     ws = Workspace(Path(root), Path(source) if source else None)
     config = ws.config(db_url=f"sqlite:///{db}")
-    apply_limits(config, timeout)
+    apply_limits(config, timeout, prestart)
+    if prestart:
+        from multiprocessing.util import Finalize
+
+        from .kernel_pool import shutdown_spare
+
+        Finalize(None, shutdown_spare, exitpriority=10)
     from . import course
 
     _WORKER.update(api=course.make_api(config), db_url=f"sqlite:///{db}")
 
 
-def apply_limits(config, timeout: int | None) -> None:
-    """Add to nbgrader's autograde pipeline: structure repair, per-cell timeout, output cap."""
+def apply_limits(config, timeout: int | None, prestart: bool = False) -> None:
+    """Add to nbgrader's autograde pipeline: structure repair, per-cell timeout, output cap,
+    and (``prestart``) kernels started ahead of time (:mod:`grader.kernel_pool`)."""
     if timeout:
         config.Execute.timeout = int(timeout)
         config.ExecutePreprocessor.timeout = int(timeout)
@@ -87,6 +94,12 @@ def apply_limits(config, timeout: int | None) -> None:
     config.Autograde.sanitize_preprocessors = san
     config.RepairStructure.release_dir = config.CourseDirectory.release_directory
     pre = list(Autograde.class_traits()["autograde_preprocessors"].default())
+    if prestart:
+        from nbgrader.preprocessors import Execute
+
+        from .kernel_pool import PrestartedExecute
+
+        pre = [PrestartedExecute if p is Execute else p for p in pre]
     if diagnose.LimitOutputSize not in pre:
         pre.insert(pre.index(next(p for p in pre if p.__name__ == "LimitOutput")) + 1,
                    diagnose.LimitOutputSize)
@@ -213,7 +226,7 @@ def default_workers() -> int:
 
 def grade_cohort(ws, assignment: str, learner_ids: list[str], *, workers: int | None = None,
                  timeout: int | None = None, force: bool = False, progress: bool = True,
-                 label: str | None = None) -> list[GradeResult]:
+                 label: str | None = None, prestart: bool = True) -> list[GradeResult]:
     """Autograde these learners' submissions of one assignment; never stops for one learner."""
     from tqdm import tqdm
 
@@ -248,7 +261,8 @@ def grade_cohort(ws, assignment: str, learner_ids: list[str], *, workers: int | 
             bar = tqdm(total=len(todo), desc=label or f"Autograding {assignment}", unit="notebook"
                        if len(expected) == 1 else "submission", disable=not progress, file=sys.stdout,
                        dynamic_ncols=True)
-            init = (str(ws.root.resolve()), str(ws.source_dir), str(template), timeout, str(scratch))
+            init = (str(ws.root.resolve()), str(ws.source_dir), str(template), timeout, str(scratch),
+                    prestart)
             try:
                 with ProcessPoolExecutor(max_workers=n, mp_context=get_context("fork"),
                                          initializer=_init_worker, initargs=init) as pool:

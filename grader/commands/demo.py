@@ -2,7 +2,8 @@
 
 Builds exercises/ from solutions/, makes a cohort (strong, average, struggling learners and some
 who skip questions), writes their submissions, autogrades them with real nbgrader into a SQLite
-gradebook, exports grades (nbgrader's own CSV plus a per-question table) and prints a summary.
+gradebook (in parallel, see :mod:`grader.autograding`), exports grades (nbgrader's own CSV plus a
+per-question table) and prints a summary.
 Everything lands in ``build/demo/`` (an ordinary nbgrader course folder: open it with formgrader
 to grade the written answers by hand).
 """
@@ -21,6 +22,7 @@ def run(args: argparse.Namespace) -> int:
 
     from ..cohort import make_learners, write_submissions
     from ..course import BuildError, assignments, build
+    from ..autograding import default_workers
     from ..workflow import Workspace, add_learners, autograde, grade_table, prepare
 
     t0 = time.time()
@@ -49,10 +51,11 @@ def run(args: argparse.Namespace) -> int:
     for aid in ids:
         write_submissions(learners, aid, ws.release, paths.SOLUTIONS, ws.submitted, seed=args.seed)
 
-    print("4/5 Autograding with nbgrader …")
+    print(f"4/5 Autograding with nbgrader, {args.workers or default_workers()} notebooks at a time …")
     problems = []
     for aid in ids:
-        for r in autograde(ws, aid, [l.id for l in learners], progress=not args.quiet):
+        for r in autograde(ws, aid, [l.id for l in learners], progress=not args.quiet,
+                           workers=args.workers):
             if not r.ok:
                 problems.append(r)
 
@@ -102,5 +105,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--out", default=str(paths.ROOT / "build" / "demo"), help="workspace folder")
     p.add_argument("--assignment", action="append", help="only these assignments (repeatable)")
+    p.add_argument("--workers", type=int, help="parallel graders (default: one per core)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=run)

@@ -1,0 +1,73 @@
+"""Seconds per notebook: stock ``nbgrader autograde`` against ``academy``'s parallel autograde.
+
+Builds a synthetic cohort on the self-contained sample assignment (:mod:`grader.samples`), copies
+the course folder twice and grades one copy with the stock CLI (one process, as a trainer would
+run it) and the other with :func:`grader.autograding.grade_cohort`, in the same run, and prints
+both rates and their ratio. It also checks that both gave the same per-cell scores.
+
+    .venv/bin/python benchmarks/autograde_speed.py [--learners 24] [--workers N]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("ACADEMY_NO_PROGRESS", "1")
+
+from grader.autograding import default_workers, grade_cohort, stock_autograde  # noqa: E402
+from grader.cohort import make_learners, write_submissions  # noqa: E402
+from grader.samples import ASSIGNMENT, write_sample_source  # noqa: E402
+from grader.workflow import Workspace, add_learners, grade_table, prepare  # noqa: E402
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--learners", type=int, default=24)
+    ap.add_argument("--workers", type=int, default=None)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="academy-bench-") as tmp:
+        base = Path(tmp) / "base"
+        write_sample_source(base / "source")
+        ws = Workspace(base / "course", source=base / "source")
+        prepare(ws, [ASSIGNMENT])
+        learners = make_learners(args.learners, seed=5)
+        add_learners(ws, learners)
+        write_submissions(learners, ASSIGNMENT, ws.release, base / "source", ws.submitted, seed=5)
+        n = len(learners)
+        copies = {}
+        for name in ("stock", "academy"):
+            shutil.copytree(base, Path(tmp) / name)
+            copies[name] = Workspace(Path(tmp) / name / "course", source=Path(tmp) / name / "source")
+
+        t = time.perf_counter()
+        proc = stock_autograde(copies["stock"], ASSIGNMENT)
+        stock_s = time.perf_counter() - t
+        if proc.returncode != 0:
+            print(proc.stderr[-3000:])
+            return 1
+        workers = args.workers or default_workers()
+        t = time.perf_counter()
+        results = grade_cohort(copies["academy"], ASSIGNMENT, [l.id for l in learners],
+                               workers=workers, force=True, progress=False)
+        ours_s = time.perf_counter() - t
+        failed = [r for r in results if not r.ok]
+        same = (grade_table(copies["stock"].db_url).sort_values(["learner", "question"]).reset_index(drop=True)
+                .equals(grade_table(copies["academy"].db_url).sort_values(["learner", "question"]).reset_index(drop=True)))
+        load = os.getloadavg()[0]
+        print(f"cohort: {n} learners x 1 notebook ({ASSIGNMENT}), {os.cpu_count()} cores, "
+              f"load average {load:.1f} at the end")
+        print(f"stock nbgrader autograde : {stock_s:7.1f} s  {stock_s / n:6.2f} s/notebook")
+        print(f"academy autograde ({workers} workers): {ours_s:7.1f} s  {ours_s / n:6.2f} s/notebook")
+        print(f"speed-up                 : {stock_s / ours_s:7.2f}x")
+        print(f"same per-cell scores     : {'yes' if same else 'NO'}; failures: {len(failed)}")
+        return 0 if same and not failed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""Which options learners chose on multiple-choice questions, read from their graded notebooks.
+
+The gradebook keeps scores, not answers, so the answers are read from the autograded notebooks'
+answer cells (``q1_2 = 'B'`` → ``'B'``, by :func:`grader.diagnose.answer_values`, never by
+running code). Reading thousands of notebooks takes time, so each notebook's answers are cached
+in ``.academy/answers-cache.json`` in the workspace, keyed by file size and modification time:
+a second report reads only notebooks graded since. The tables are built with pandas group-bys
+and stay fast at any cohort size.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+CACHE = Path(".academy") / "answers-cache.json"
+
+
+def read_answers(workspace: Path, assignments: list[str] | None = None) -> pd.DataFrame:
+    """(learner, assignment, question, answer) for every literal answer in autograded notebooks."""
+    import nbformat
+
+    from ..diagnose import answer_values
+
+    root = workspace / "autograded"
+    cache_path = workspace / CACHE
+    try:
+        cache = json.loads(cache_path.read_text())
+    except (OSError, ValueError):
+        cache = {}
+    rows: list[tuple[str, str, str, Any]] = []
+    fresh = {}
+    for path in sorted(root.glob("*/*/*.ipynb")):
+        learner, assignment = path.parent.parent.name, path.parent.name
+        if assignments and assignment not in assignments:
+            continue
+        key = str(path.relative_to(root))
+        st = path.stat()
+        stamp = [st.st_size, st.st_mtime_ns]
+        hit = cache.get(key)
+        if hit and hit[0] == stamp:
+            answers = hit[1]
+        else:
+            try:
+                answers = {q: _jsonable(v) for q, v in answer_values(nbformat.read(path, as_version=4)).items()}
+            except Exception:  # noqa: BLE001 - an unreadable notebook has no answers to count
+                answers = {}
+        fresh[key] = [stamp, answers]
+        rows += [(learner, assignment, q, v) for q, v in answers.items()]
+    try:
+        cache_path.parent.mkdir(parents=True, exist_ok=True)
+        cache_path.write_text(json.dumps(fresh))
+    except OSError:
+        pass
+    return pd.DataFrame(rows, columns=["learner", "assignment", "question", "answer"])
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, (set, frozenset, tuple)):
+        return sorted(v, key=str) if isinstance(v, (set, frozenset)) else list(v)
+    return v
+
+
+def option_table(answers: pd.DataFrame, kinds: dict[str, str], keys: dict[str, Any] | None = None,
+                 n_learners: dict[str, int] | None = None) -> pd.DataFrame:
+    """How often each option was chosen, per choice or pick-all question.
+
+    Columns: question, kind, option, count, share (of learners who answered), correct (bool or
+    None when the key is unknown). ``n_learners`` (per question) adds a "(blank)" row for
+    learners who submitted but left the question unanswered.
+    """
+    keys = keys or {}
+    a = answers[answers.question.map(kinds).isin(["choice", "multi"])].copy()
+    if a.empty:
+        return pd.DataFrame(columns=["question", "kind", "option", "count", "share", "correct"])
+    a["kind"] = a.question.map(kinds)
+    a["option"] = [_options(v, k) for v, k in zip(a.answer, a.kind)]
+    a = a.explode("option")
+    counts = a.groupby(["question", "kind", "option"]).size().rename("count").reset_index()
+    answered = answers.groupby("question").learner.nunique()
+    if n_learners:
+        blank = [(q, kinds[q], "(blank)", n - answered.get(q, 0)) for q, n in n_learners.items()
+                 if kinds.get(q) in ("choice", "multi") and n - answered.get(q, 0) > 0]
+        counts = pd.concat([counts, pd.DataFrame(blank, columns=counts.columns)], ignore_index=True)
+        base = pd.Series(n_learners)
+    else:
+        base = answered
+    counts["share"] = counts["count"] / counts.question.map(base)
+    counts["correct"] = [_is_key(o, keys.get(q)) for q, o in zip(counts.question, counts.option)]
+    return counts.sort_values(["question", "count"], ascending=[True, False]).reset_index(drop=True)
+
+
+def _options(value: Any, kind: str) -> list[str]:
+    if kind == "choice":
+        return [str(value).strip().upper() if isinstance(value, str) else "(not a letter)"]
+    if isinstance(value, (list, tuple, set)):
+        return sorted({str(v).strip().upper() for v in value}) or ["(empty list)"]
+    return ["(not a list)"]
+
+
+def _is_key(option: str, key: Any) -> bool | None:
+    if key is None or option.startswith("("):
+        return None
+    if isinstance(key, (list, tuple, set)):
+        return option in {str(k).strip().upper() for k in key}
+    return option == str(key).strip().upper()
+
+
+def answer_keys(source: Path) -> tuple[dict[str, str], dict[str, Any]]:
+    """({question: kind}, {question: key}) from an assignment's source notebooks (trainer side)."""
+    import nbformat
+
+    from ..nbgrader_ext import question_specs
+
+    kinds, keys = {}, {}
+    for path in sorted(source.glob("*.ipynb")):
+        for name, parts in question_specs(nbformat.read(path, as_version=4)).items():
+            g, c = parts.get("grade", {}), parts.get("check", {})
+            if g.get("kind") or c.get("kind"):
+                kinds[name] = g.get("kind") or c.get("kind")
+            if "answer" in g:
+                keys[name] = g["answer"]
+    return kinds, keys

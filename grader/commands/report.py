@@ -1,0 +1,47 @@
+"""``academy report``: the cohort report as one self-contained HTML file.
+
+Reads a cohort workspace (``--course``; default ``./cohort``, or the demo's ``build/demo`` when
+there is no cohort yet), the role-play studio's database if there is one, and any collected
+self-check logs, writes the report (see :mod:`grader.analytics.report`) and prints its path.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .. import paths
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..analytics.report import load, write_report
+    from ..workflow import Workspace
+
+    course = Path(args.course) if args.course else next(
+        (p for p in (Path("cohort"), paths.ROOT / "build" / "demo") if (p / "gradebook.db").exists()),
+        Path("cohort"))
+    if not (course / "gradebook.db").exists():
+        print(f"No gradebook in {course}. Give the cohort folder with --course DIR, or run "
+              "`academy demo` to make a sample cohort first.", file=sys.stderr)
+        return 1
+    t0 = time.time()
+    ws = Workspace(course, source=Path(args.source) if args.source else None)
+    data = load(ws, roleplay_db=Path(args.roleplay_db) if args.roleplay_db else None,
+                check_dirs=[Path(c) for c in args.checks or []])
+    out = Path(args.out) if args.out else course / "report.html"
+    write_report(data, out)
+    print(f"Cohort report for {len(data.people)} learner(s): {out.resolve()}")
+    print(f"Open it in any browser; it is one file with the charts inside. ({time.time() - t0:.1f} s)")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("report", help="write the cohort report (one HTML file with charts)")
+    p.add_argument("--course", help="cohort workspace (default ./cohort, else build/demo)")
+    p.add_argument("--source", help=f"nbgrader source folder (default {paths.SOLUTIONS})")
+    p.add_argument("--out", help="HTML file to write (default COURSE/report.html)")
+    p.add_argument("--roleplay-db", help="role-play studio database (default: the studio's own)")
+    p.add_argument("--checks", action="append",
+                   help="folder of learners' folders holding .academy/checks.jsonl (repeatable)")
+    p.set_defaults(func=run)
