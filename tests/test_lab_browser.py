@@ -54,6 +54,14 @@ def _first_choice_question(nb_path: Path) -> str:
     raise AssertionError("no multiple-choice check cell in the released notebook")
 
 
+def _accept_kernel_dialog(page) -> None:
+    """When kernelspecs load slowly JupyterLab asks which kernel to use; take the default."""
+    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
+    if dialog.count():
+        dialog.get_by_role("button", name="Select").click()
+        dialog.wait_for(state="detached", timeout=10_000)
+
+
 def test_learner_runs_checks_in_jupyterlab(lab, page):
     """In JupyterLab, does a check cell say 'not answered yet', then react to a typed answer?"""
     base, token, root = lab
@@ -69,6 +77,7 @@ def test_learner_runs_checks_in_jupyterlab(lab, page):
     # Run All Cells, as a learner would from the menu. A request sent while the kernel is still
     # connecting can be dropped by JupyterLab, so try again (running all cells twice is harmless).
     for attempt in range(3):
+        _accept_kernel_dialog(page)
         page.click(".lm-MenuBar-itemLabel:text-is('Run')")
         page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
         try:
