@@ -78,3 +78,18 @@ def write_sample_source(source_dir: Path, assignment: str = ASSIGNMENT) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(sample_notebook(), path)
     return path
+
+
+def build_sample_course(base: Path, n_learners: int = 12, seed: int = 11):
+    """A prepared sample course in ``base``: source, gradebook with the assignment and a
+    synthetic cohort's submissions (not graded). Returns the workspace."""
+    from .cohort import make_learners, write_submissions
+    from .workflow import Workspace, add_learners, prepare
+
+    write_sample_source(base / "source")
+    ws = Workspace(base / "course", source=base / "source")
+    prepare(ws, [ASSIGNMENT])
+    learners = make_learners(n_learners, seed=seed)
+    add_learners(ws, learners)
+    write_submissions(learners, ASSIGNMENT, ws.release, base / "source", ws.submitted, seed=seed)
+    return ws

@@ -31,12 +31,16 @@ def item_matrix(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     t = table[table.max_score > 0]
     if "needs_manual_grade" in t:
         t = t[~t.needs_manual_grade.astype(bool)]
-    item = t.assignment.astype(str) + "/" + t.question.astype(str)
-    frac = (t.score.astype(float) / t.max_score.astype(float)).clip(0, 1)
-    m = pd.DataFrame({"learner": t.learner.values, "item": item.values, "frac": frac.values})
-    wide = m.pivot_table(index="learner", columns="item", values="frac", aggfunc="mean")
-    maxima = pd.Series(t.max_score.values, index=item.values).groupby(level=0).max()
-    return wide, maxima.reindex(wide.columns)
+    item = t.assignment.astype(str).to_numpy(dtype=object) + "/" + t.question.astype(str).to_numpy(dtype=object)
+    li, learners = pd.factorize(t.learner, sort=True)
+    ii, names = pd.factorize(item, sort=True)
+    x = np.full((len(learners), len(names)), np.nan)
+    frac = np.clip(t.score.to_numpy(dtype=float) / t.max_score.to_numpy(dtype=float), 0, 1)
+    x[li, ii] = frac  # one grade per learner and item (the gradebook's own key)
+    maxima = np.zeros(len(names))
+    np.maximum.at(maxima, ii, t.max_score.to_numpy(dtype=float))
+    wide = pd.DataFrame(x, index=pd.Index(learners, name="learner"), columns=pd.Index(names, name="item"))
+    return wide, pd.Series(maxima, index=wide.columns)
 
 
 def _groups(total: np.ndarray, fraction: float) -> tuple[np.ndarray, np.ndarray]:
@@ -66,10 +70,11 @@ def item_stats(wide: pd.DataFrame, maxima: pd.Series | None = None,
     upper, lower = _groups(np.where(valid, total_pct, -np.inf)[valid], fraction)
     idx = np.flatnonzero(valid)
     upper, lower = idx[upper], idx[lower]
+    total_pts = pts.sum(axis=1)
     for j, name in enumerate(wide.columns):
         m = seen[:, j]
         xj = x[m, j]
-        rest_pts = pts[m].sum(axis=1) - pts[m, j]
+        rest_pts = total_pts[m] - pts[m, j]
         rest_possible = possible[m] - w[j]
         with np.errstate(invalid="ignore", divide="ignore"):
             rest = np.where(rest_possible > 0, rest_pts / rest_possible, np.nan)
@@ -103,7 +108,8 @@ def flag(stats: pd.DataFrame) -> pd.Series:
             notes.append("very hard: check the teaching or the key")
         if not np.isnan(r.upper_lower_d) and r.upper_lower_d < 0:
             notes.append("weaker learners do better: check the key and the wording")
-        elif not np.isnan(r.item_rest_r) and r.item_rest_r < 0.2:
-            notes.append("does not separate strong from weak learners")
+        elif (not np.isnan(r.item_rest_r) and r.item_rest_r < 0.2) or \
+                (not np.isnan(r.upper_lower_d) and r.upper_lower_d < 0.2):
+            notes.append("separates strong from weak learners poorly")
         return "; ".join(notes) or "fine"
     return stats.apply(one, axis=1)

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 CACHE = Path(".academy") / "answers-cache.json"
@@ -72,13 +73,30 @@ def option_table(answers: pd.DataFrame, kinds: dict[str, str], keys: dict[str, A
     learners who submitted but left the question unanswered.
     """
     keys = keys or {}
-    a = answers[answers.question.map(kinds).isin(["choice", "multi"])].copy()
+    kind = answers.question.map(kinds)
+    a = answers[kind.isin(["choice", "multi"])]
+    cols = ["question", "kind", "option", "count", "share", "correct"]
     if a.empty:
-        return pd.DataFrame(columns=["question", "kind", "option", "count", "share", "correct"])
-    a["kind"] = a.question.map(kinds)
-    a["option"] = [_options(v, k) for v, k in zip(a.answer, a.kind)]
-    a = a.explode("option")
-    counts = a.groupby(["question", "kind", "option"]).size().rename("count").reset_index()
+        return pd.DataFrame(columns=cols)
+    kind = a.question.map(kinds).to_numpy()
+    choice = kind == "choice"
+    parts = []
+    c = a[choice]
+    try:  # normalise each distinct answer once, not every learner's copy of it
+        codes, uniques = pd.factorize(c.answer.to_numpy(dtype=object))
+        norm = np.array([_options(u, "choice")[0] for u in uniques] + ["(blank)"], dtype=object)
+        parts.append(pd.DataFrame({"question": c.question.to_numpy(), "option": norm[codes]}))
+    except TypeError:  # some answers are lists or dicts: the slow, general way
+        parts.append(pd.DataFrame({"question": c.question.to_numpy(),
+                                   "option": [_options(v, "choice")[0] for v in c.answer]}))
+    m = a[~choice]
+    if len(m):
+        exploded = pd.DataFrame({"question": m.question.to_numpy(),
+                                 "option": [_options(v, "multi") for v in m.answer]}).explode("option")
+        parts.append(exploded)
+    chosen = pd.concat(parts, ignore_index=True)
+    counts = chosen.groupby(["question", "option"], sort=False).size().rename("count").reset_index()
+    counts.insert(1, "kind", counts.question.map(kinds))
     answered = answers.groupby("question").learner.nunique()
     if n_learners:
         blank = [(q, kinds[q], "(blank)", n - answered.get(q, 0)) for q, n in n_learners.items()
@@ -89,7 +107,7 @@ def option_table(answers: pd.DataFrame, kinds: dict[str, str], keys: dict[str, A
         base = answered
     counts["share"] = counts["count"] / counts.question.map(base)
     counts["correct"] = [_is_key(o, keys.get(q)) for q, o in zip(counts.question, counts.option)]
-    return counts.sort_values(["question", "count"], ascending=[True, False]).reset_index(drop=True)
+    return counts.sort_values(["question", "count"], ascending=[True, False]).reset_index(drop=True)[cols]
 
 
 def _options(value: Any, kind: str) -> list[str]:

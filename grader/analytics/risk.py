@@ -50,33 +50,38 @@ def at_risk(table: pd.DataFrame, learners: list[str], checks: pd.DataFrame | Non
     submitted = per.groupby("assignment").learner.nunique()
     n = max(1, len(learners))
     common = sorted(a for a, k in submitted.items() if k >= n / 2)
-    done = per.groupby("learner").assignment.agg(set)
-    avg = per.groupby("learner").percent.mean()
-    cutoff = avg.quantile(0.10) if len(avg) >= 20 else None
+    idx = pd.Index(learners, name="learner")
+    done = (per[per.assignment.isin(common)].assign(one=True)
+            .pivot_table(index="learner", columns="assignment", values="one", aggfunc="any")
+            .reindex(index=idx, columns=common).notna())
+    n_done = per.groupby("learner").size().reindex(idx).fillna(0).astype(int)
+    avg = per.groupby("learner").percent.mean().reindex(idx)
+    cutoff = avg.quantile(0.10) if avg.notna().sum() >= 20 else None
+    behind = ~done.all(axis=1) if common else pd.Series(False, index=idx)
+    low = (avg < low_pct) | ((avg <= cutoff) if cutoff is not None else False)
+    failing = pd.Series(False, index=idx)
     fails = None
     if checks is not None and not checks.empty:
         c = checks.assign(failed=checks.status.isin(FAILED))
-        fails = c.groupby("learner").failed.agg(["sum", "count"])
+        fails = c.groupby("learner").failed.agg(["sum", "count"]).reindex(idx)
+        failing = (fails["count"] >= min_checks) & (fails["sum"] / fails["count"] > fail_share)
+    flagged = idx[(behind | low | failing).to_numpy()]
     rows = []
-    for lid in learners:
+    for lid in flagged:
         reasons = []
-        mine = done.get(lid, set())
-        missing = [a for a in common if a not in mine]
-        if missing:
+        if behind[lid]:
+            missing = [a for a, ok in done.loc[lid].items() if not ok]
             reasons.append(f"behind: has not submitted {', '.join(missing)} (most of the cohort has)")
-        a = avg.get(lid)
-        if a is not None and pd.notna(a):
-            if a < low_pct:
-                reasons.append(f"low scores: averages {a:.0f}% on auto-graded questions")
-            elif cutoff is not None and a <= cutoff:
-                reasons.append(f"low scores: averages {a:.0f}%, in the bottom tenth of the cohort")
-        if fails is not None and lid in fails.index:
+        a = avg[lid]
+        if pd.notna(a) and a < low_pct:
+            reasons.append(f"low scores: averages {a:.0f}% on auto-graded questions")
+        elif pd.notna(a) and low[lid]:
+            reasons.append(f"low scores: averages {a:.0f}%, in the bottom tenth of the cohort")
+        if failing[lid]:
             s, k = fails.loc[lid]
-            if k >= min_checks and s / k > fail_share:
-                reasons.append(f"many failed self-checks: {int(s)} of {int(k)} not correct")
-        if reasons:
-            rows.append({"learner": lid, "reasons": reasons, "average %": a,
-                         "submitted": len(mine), "expected": len(common)})
+            reasons.append(f"many failed self-checks: {int(s)} of {int(k)} not correct")
+        rows.append({"learner": lid, "reasons": reasons, "average %": a,
+                     "submitted": int(n_done[lid]), "expected": len(common)})
     out = pd.DataFrame(rows, columns=["learner", "reasons", "average %", "submitted", "expected"])
     if out.empty:
         return out

@@ -11,9 +11,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader.cohort import make_learners, write_submissions
-from grader.samples import ASSIGNMENT, write_sample_source
-from grader.workflow import Workspace, add_learners, prepare
+from grader.samples import ASSIGNMENT, build_sample_course
+from grader.workflow import Workspace
 
 N_LEARNERS = 12
 
@@ -22,12 +21,7 @@ N_LEARNERS = 12
 def prepared(tmp_path_factory) -> Path:
     """A sample course folder: source, gradebook with the assignment and 12 learners, submissions."""
     base = tmp_path_factory.mktemp("sample-course")
-    write_sample_source(base / "source")
-    ws = Workspace(base / "course", source=base / "source")
-    prepare(ws, [ASSIGNMENT])
-    learners = make_learners(N_LEARNERS, seed=11)
-    add_learners(ws, learners)
-    write_submissions(learners, ASSIGNMENT, ws.release, base / "source", ws.submitted, seed=11)
+    build_sample_course(base, N_LEARNERS, seed=11)
     return base
 
 
