@@ -52,13 +52,16 @@ class PrestartedExecute(Execute):
         try:
             return super().preprocess(nb, resources, km=km)
         finally:
+            # The notebook has run: stop the kernel at once rather than nbclient's graceful
+            # shutdown, which waits for the kernel to exit (nothing it does can change outputs now).
             try:
-                self._cleanup_kernel()  # stops the client and shuts the kernel down
+                if self.kc is not None:
+                    self.kc.stop_channels()
+                    self.kc = None
             except Exception:  # noqa: BLE001
                 pass
             try:
-                if run_sync(km.is_alive)():
-                    run_sync(km.shutdown_kernel)(now=True)
+                run_sync(km.shutdown_kernel)(now=True)
             except Exception:  # noqa: BLE001
                 pass
 
