@@ -1,0 +1,168 @@
+"""Coaching drills (Module 4): sort coaching questions by GROW stage and open/closed, and choose
+a response in authority scenarios, with feedback after each try.
+
+The question sets and scenarios live in ``coaching_drills.yaml`` next to this file, so trainers can
+add their own. :func:`mark_sort` and :func:`mark_scenario` hold all the judging and are what the
+tests call; :class:`QuestionSorter` and :class:`ScenarioDrill` are thin ipywidgets views. The
+lesson items differ from the graded exercise's, so practising here never gives those away.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping
+
+DATA = Path(__file__).with_name("coaching_drills.yaml")
+STAGES = {"G": "Goal", "R": "Reality", "O": "Options", "W": "Will"}
+KINDS = {"open": "open", "closed": "closed"}
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    stage: str  # G, R, O, W
+    kind: str  # open / closed
+    why: str
+
+
+@dataclass(frozen=True)
+class Option:
+    text: str
+    best: bool
+    feedback: str
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    situation: str
+    options: tuple[Option, ...]
+
+
+@lru_cache(maxsize=None)
+def load(path: Path = DATA) -> tuple[tuple[Question, ...], tuple[Scenario, ...]]:
+    """Questions and scenarios from the YAML file, checked."""
+    import yaml
+
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    qs = []
+    for i, q in enumerate(raw["questions"], 1):
+        if q["stage"] not in STAGES or q["kind"] not in KINDS:
+            raise ValueError(f"{path.name}, question {i}: stage must be one of {list(STAGES)} "
+                             f"and kind 'open' or 'closed'")
+        qs.append(Question(q["text"], q["stage"], q["kind"], q["why"]))
+    scs = []
+    for s in raw["scenarios"]:
+        opts = tuple(Option(o["text"], bool(o.get("best")), o["feedback"]) for o in s["options"])
+        if sum(o.best for o in opts) != 1:
+            raise ValueError(f"{path.name}, scenario {s['id']}: exactly one option must be best")
+        scs.append(Scenario(s["id"], " ".join(s["situation"].split()), opts))
+    return tuple(qs), tuple(scs)
+
+
+def mark_sort(answer: Mapping[int, tuple[str | None, str | None]],
+              questions: tuple[Question, ...] | None = None) -> tuple[int, int, list[str]]:
+    """Score {question index: (stage, kind)}: (stages right, kinds right, feedback per question).
+
+    Feedback explains the right sort only once the learner's sort is right; a wrong sort gets a
+    prompt to think again, naming which half (stage or open/closed) is off.
+    """
+    questions = questions or load()[0]
+    stages = kinds = 0
+    lines = []
+    for i, q in enumerate(questions):
+        stage, kind = answer.get(i, (None, None))
+        if stage is None or kind is None:
+            lines.append(f"… {q.text}: not sorted yet.")
+            continue
+        s_ok, k_ok = stage == q.stage, kind == q.kind
+        stages += s_ok
+        kinds += k_ok
+        if s_ok and k_ok:
+            lines.append(f"✅ {q.text}: {q.why}")
+        else:
+            off = " and ".join(x for x, ok in (("the stage", s_ok), ("open/closed", k_ok)) if not ok)
+            lines.append(f"❌ {q.text}: look again at {off}. Where in the conversation would you ask "
+                         f"it, and could it be answered in one word?")
+    return stages, kinds, lines
+
+
+def mark_scenario(scenario: Scenario, choice: int) -> tuple[bool, str]:
+    """(is it the best response, feedback for that response)."""
+    if not 0 <= choice < len(scenario.options):
+        raise ValueError(f"choose an option between 1 and {len(scenario.options)}")
+    o = scenario.options[choice]
+    return o.best, o.feedback
+
+
+class QuestionSorter:
+    """A GROW-stage and an open/closed dropdown for each question, and a Check button."""
+
+    def __init__(self):
+        import ipywidgets as w
+
+        self.questions = load()[0]
+        self.rows = []
+        boxes = []
+        for q in self.questions:
+            st = w.Dropdown(options=[("stage?", None)] + [(f"{k} · {v}", k) for k, v in STAGES.items()],
+                            layout=w.Layout(width="140px"))
+            kd = w.Dropdown(options=[("open/closed?", None), ("open", "open"), ("closed", "closed")],
+                            layout=w.Layout(width="130px"))
+            self.rows.append((st, kd))
+            boxes.append(w.HBox([st, kd, w.HTML(f"<span style='padding-left:8px'>{q.text}</span>")]))
+        self.button = w.Button(description="Check", button_style="primary")
+        self.out = w.Output()
+        self.button.on_click(lambda _: self.show())
+        self.box = w.VBox(boxes + [self.button, self.out])
+
+    def answer(self) -> dict[int, tuple[str | None, str | None]]:
+        return {i: (st.value, kd.value) for i, (st, kd) in enumerate(self.rows)}
+
+    def show(self) -> None:
+        stages, kinds, lines = mark_sort(self.answer(), self.questions)
+        n = len(self.questions)
+        self.out.clear_output()
+        with self.out:
+            print(f"Stages right: {stages} of {n}; open/closed right: {kinds} of {n}")
+            print("\n".join(lines))
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.box)
+
+
+class ScenarioDrill:
+    """One authority scenario at a time: pick a response, read the feedback, try another."""
+
+    def __init__(self, scenario_id: str | None = None):
+        import ipywidgets as w
+
+        scenarios = load()[1]
+        self.scenarios = [s for s in scenarios if scenario_id in (None, s.id)]
+        if not self.scenarios:
+            raise ValueError(f"no scenario {scenario_id!r}; ids: {', '.join(s.id for s in scenarios)}")
+        self.boxes = []
+        for s in self.scenarios:
+            radio = w.RadioButtons(options=[(o.text, i) for i, o in enumerate(s.options)], value=None,
+                                   layout=w.Layout(width="auto"))
+            out = w.Output()
+
+            def react(change, s=s, out=out):
+                if change["new"] is None:
+                    return
+                best, text = mark_scenario(s, change["new"])
+                out.clear_output()
+                with out:
+                    print(("✅ " if best else "❌ ") + text)
+
+            radio.observe(react, names="value")
+            self.boxes.append(w.VBox([w.HTML(f"<b>{s.situation}</b>"), radio, out]))
+        self.box = w.VBox(self.boxes)
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.box)

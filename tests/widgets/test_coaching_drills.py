@@ -1,0 +1,67 @@
+"""Module 4's coaching drills: the GROW/open-closed sorter and the authority scenarios."""
+from __future__ import annotations
+
+import pytest
+
+from grader.widgets import coaching_drills as cd
+
+
+def test_items_cover_every_stage_and_both_kinds():
+    """Does the practice set hold open and closed questions for every GROW stage?"""
+    qs, _ = cd.load()
+    assert {(q.stage, q.kind) for q in qs} == {(s, k) for s in cd.STAGES for k in cd.KINDS}
+
+
+def test_sorting_right_and_wrong():
+    """Does a perfect sort score full marks with the explanations, and a wrong one count the
+    stage and the open/closed half separately without explaining the key?"""
+    qs, _ = cd.load()
+    perfect = {i: (q.stage, q.kind) for i, q in enumerate(qs)}
+    assert cd.mark_sort(perfect)[:2] == (len(qs), len(qs))
+    wrong = dict(perfect)
+    other = next(s for s in cd.STAGES if s != qs[0].stage)
+    wrong[0] = (other, qs[0].kind)
+    stages, kinds, lines = cd.mark_sort(wrong)
+    assert (stages, kinds) == (len(qs) - 1, len(qs))
+    assert lines[0].startswith("❌") and "the stage" in lines[0] and qs[0].why not in lines[0]
+    assert "not sorted yet" in cd.mark_sort({})[2][0]
+
+
+def test_each_scenario_has_one_best_response():
+    """Does every scenario have exactly one best response, and feedback for every option?"""
+    _, scs = cd.load()
+    assert {s.id for s in scs} >= {"grace-period", "second-rule", "friend-breach"}
+    for s in scs:
+        results = [cd.mark_scenario(s, i) for i in range(len(s.options))]
+        assert sum(best for best, _ in results) == 1
+        assert all(text for _, text in results)
+    with pytest.raises(ValueError, match="between 1 and"):
+        cd.mark_scenario(scs[0], 9)
+
+
+def test_lesson_items_are_not_the_exercise_items():
+    """Is no practice question word-for-word one of the graded Module 4 questions?"""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    text = (root / "solutions" / "04-coaching-and-leading" / "04-coaching-and-leading.ipynb").read_text()
+    qs, _ = cd.load()
+    assert not [q.text for q in qs if q.text.strip('"') in text]
+
+
+def test_bad_data_file_is_refused(tmp_path):
+    """Is a scenario with two 'best' options refused with the file and scenario named?"""
+    bad = tmp_path / "d.yaml"
+    bad.write_text("questions: []\nscenarios:\n  - id: x\n    situation: s\n    options:\n"
+                   "      - {text: a, best: true, feedback: f}\n      - {text: b, best: true, feedback: f}\n")
+    with pytest.raises(ValueError, match="scenario x: exactly one"):
+        cd.load(bad)
+
+
+def test_widgets_build_without_a_browser():
+    """Do both widgets build and react to a choice (the Check button, a radio selection)?"""
+    sorter = cd.QuestionSorter()
+    sorter.rows[0][0].value, sorter.rows[0][1].value = sorter.questions[0].stage, sorter.questions[0].kind
+    sorter.show()
+    drill = cd.ScenarioDrill("grace-period")
+    drill.boxes[0].children[1].value = 1
