@@ -30,6 +30,7 @@ def test_demo_end_to_end(tmp_path, capsys):
     assert len(grades) == 6 and set(grades.assignment) == {aid}
     assert grades.raw_score.nunique() > 1, "a realistic cohort does not all score the same"
     assert "Cohort summary" in out and "Per question" in out
+    assert "notebooks at a time" in out, "the demo grades in parallel"
     per_q = pd.read_csv(tmp_path / "demo" / "question_scores.csv")
     assert per_q.learner.nunique() == 6
 

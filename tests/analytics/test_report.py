@@ -100,3 +100,22 @@ def test_report_scales():
     page = render(CohortData(table, people, "t", answers, kinds, keys))
     assert time.process_time() - t < 20
     assert "weaker learners do better" in page, "the miskeyed item is flagged"
+
+
+def test_roleplay_store_read(tmp_path):
+    """Are role-play averages and a calibration read from a real role-play studio database?"""
+    from grader.analytics.report import _roleplay
+    from grader.roleplay.scorecard import FAIL, PASS, load_scorecards
+    from grader.roleplay.store import RolePlayStore
+
+    card = load_scorecards()["customer-call"]
+    store = RolePlayStore(tmp_path / "rp.db")
+    for rater, pick in (("t1", 0), ("t2", 0), ("t3", -1)):
+        answers = {it.id: it.scale.options[pick] for it in card.items}
+        answers.update({c.id: PASS if rater != "t3" else FAIL for c in card.critical})
+        store.save(card, answers, learner="ana", rater=rater, scenario_id="angry-caller", call_id="c1")
+    notes: list[str] = []
+    results, calibration = _roleplay(tmp_path / "rp.db", notes)
+    assert len(results) == 3 and set(results.rater) == {"t1", "t2", "t3"}
+    assert calibration and calibration[0][0] == "customer-call" and "3 rater(s)" in calibration[0][1]
+    assert _roleplay(tmp_path / "missing.db", notes) == (None, [])
