@@ -294,3 +294,29 @@ def test_cli_tracks_shows_manifest(capsys):
     assert main(["tracks"]) == 0
     out = capsys.readouterr().out
     assert "Leadership track (leadership)" in out and "pass mark" in out and "coaching-conversation" in out
+
+
+# --------------------------------------------------------------------------- real role-play store
+def test_real_roleplay_store_latest_version_counts(world, tmp_path):
+    """With scores saved through the role-play studio's own store (RolePlayStore, the coaching
+    scorecard), does a passing score meet the requirement, and does a later correction of that
+    score below the minimum (the latest version) take it away again?"""
+    from grader.roleplay.scorecard import load_scorecard
+    from grader.roleplay.store import RolePlayStore
+
+    url, _, ts = world
+    card = load_scorecard(ROOT / "datasets" / "scorecards" / "coaching-conversation.v1.yaml")
+    top = {i.id: ("yes" if i.scale.name == "yes_no" else 3) for i in card.items}
+    top.update({c.id: "pass" for c in card.critical})
+    db = tmp_path / "roleplay.db"
+    store = RolePlayStore(db)
+    saved = store.save(card, top, learner="cai", rater="trainer.kim", scenario_id="new-hire-no-direction")
+    with Records(url, tracks.load_roleplay_results(db)) as rec:
+        coach = by_id(tracks.evaluate(ts[1], "cai", rec))["coach"]
+    assert coach.met and "100/100" in coach.detail
+
+    low = {**top, **{i.id: (1 if i.scale.name != "yes_no" else "no") for i in card.items}}
+    store.correct(saved.score_id, saved.version, card, low, reason="re-listened: mostly telling")
+    with Records(url, tracks.load_roleplay_results(db)) as rec:
+        coach = by_id(tracks.evaluate(ts[1], "cai", rec))["coach"]
+    assert coach.state == "remaining" and "below 75" in coach.detail

@@ -110,10 +110,14 @@ class QuestionSorter:
                             layout=w.Layout(width="140px"))
             kd = w.Dropdown(options=[("open/closed?", None), ("open", "open"), ("closed", "closed")],
                             layout=w.Layout(width="130px"))
+            st.add_class("academy-grow-stage")
+            kd.add_class("academy-grow-kind")
             self.rows.append((st, kd))
             boxes.append(w.HBox([st, kd, w.HTML(f"<span style='padding-left:8px'>{q.text}</span>")]))
         self.button = w.Button(description="Check", button_style="primary")
+        self.button.add_class("academy-grow-check")
         self.out = w.Output()
+        self.out.add_class("academy-grow-result")
         self.button.on_click(lambda _: self.show())
         self.box = w.VBox(boxes + [self.button, self.out])
 
@@ -148,7 +152,9 @@ class ScenarioDrill:
         for s in self.scenarios:
             radio = w.RadioButtons(options=[(o.text, i) for i, o in enumerate(s.options)], value=None,
                                    layout=w.Layout(width="auto"))
+            radio.add_class("academy-scenario")
             out = w.Output()
+            out.add_class("academy-scenario-result")
 
             def react(change, s=s, out=out):
                 if change["new"] is None:
