@@ -61,14 +61,15 @@ def required_vs_current(table, ax: Any = None, title: str = ""):
 class GapExplorer:
     """Pick a person and a role; see the gap table and the two profiles."""
 
-    def __init__(self, requirements, ratings, roster=None):
+    def __init__(self, requirements, ratings, roster=None, exclude: tuple[str, ...] = ()):
+        """``exclude``: people left out of the list (e.g. the one a graded exercise is about)."""
         import ipywidgets as w
 
         self.requirements, self.ratings = requirements, ratings
         names = {}
         if roster is not None:
             names = dict(zip(roster["employee_id"], roster["name"]))
-        people = sorted(ratings["employee_id"].unique())
+        people = sorted(p for p in ratings["employee_id"].unique() if p not in set(exclude))
         self.person = w.Dropdown(options=[(f"{p} {names.get(p, '')}".strip(), p) for p in people],
                                  description="Person")
         self.role = w.Dropdown(options=sorted(requirements["role"].unique()), description="Role")

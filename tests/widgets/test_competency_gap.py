@@ -47,3 +47,13 @@ def test_explorer_on_the_course_data():
     ex = cg.GapExplorer(load("competency_requirements.csv"), load("competency_ratings.csv"), load("roster.csv"))
     ex.role.value = "data_specialist"
     assert ex.person.value.startswith("E")
+
+
+def test_explorer_can_hold_back_the_exercise_person():
+    """Can a lesson leave out the person a graded exercise is about, so the explorer does not
+    hand over that exercise's answers?"""
+    from grader.datasets import load
+
+    ex = cg.GapExplorer(load("competency_requirements.csv"), load("competency_ratings.csv"),
+                        exclude=("E2003",))
+    assert "E2003" not in [v for _, v in ex.person.options]
