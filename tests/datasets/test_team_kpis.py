@@ -88,7 +88,7 @@ def test_values_are_realistic(data):
 
 def test_readme_documents_every_column():
     """Does the modules 4-5 README section list exactly the columns of each file?"""
-    text = (ROOT / "datasets" / "README-modules-4-5.md").read_text(encoding="utf-8")
+    text = (ROOT / "datasets" / "README.md").read_text(encoding="utf-8")
     for name in ("team_qa.csv", "team_kpis.csv"):
         section = text.split(f"## `{name}`")[1].split("\n## ")[0]
         documented = [line.split("`")[1] for line in section.splitlines() if line.startswith("| `")]
