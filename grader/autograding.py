@@ -276,60 +276,82 @@ def grade_cohort(ws, assignment: str, learner_ids: list[str], *, workers: int | 
                  timeout: int | None = None, force: bool = False, progress: bool = True,
                  label: str | None = None, prestart: bool = True) -> list[GradeResult]:
     """Autograde these learners' submissions of one assignment; never stops for one learner."""
-    from tqdm import tqdm
+    return grade_assignments(ws, [assignment], learner_ids, workers=workers, timeout=timeout,
+                             force=force, progress=progress, label=label, prestart=prestart)
 
-    results: dict[str, GradeResult] = {}
+
+def _plan(ws, assignment: str, learner_ids: list[str], force: bool, results: dict, todo: dict) -> None:
+    """Check each submission of one assignment; put the ones to grade in ``todo``."""
     expected = diagnose.expected_notebooks(ws.db_url, assignment)
-    kinds = question_kinds(ws.source_dir / assignment)
+    if not expected:
+        msg = (f"{assignment} is not in this workspace's gradebook yet: run `academy release "
+               f"{assignment}` (or nbgrader generate_assignment) first, then autograde again")
+        results.update({(assignment, lid): GradeResult(lid, assignment, False, msg, "failed")
+                        for lid in learner_ids})
+        return
     graded_before = set() if force else _graded_learners(ws.db_url, assignment)
-    todo: dict[str, tuple[str, list[str]]] = {}  # learner -> (fingerprint, notes)
     for lid in learner_ids:
+        key = (assignment, lid)
         folder = ws.submitted / lid / assignment
         if not folder.is_dir():
-            results[lid] = GradeResult(lid, assignment, False, "no submission: nothing collected "
+            results[key] = GradeResult(lid, assignment, False, "no submission: nothing collected "
                                        f"for this learner (expected {folder})", "not submitted")
             continue
         problem, notes = diagnose.precheck(folder, expected, ws.release / assignment)
         if problem:
-            results[lid] = GradeResult(lid, assignment, False, problem, "failed", notes)
+            results[key] = GradeResult(lid, assignment, False, problem, "failed", notes)
             continue
         fp = fingerprint(folder)
         if _already_graded(ws, assignment, lid, fp, graded_before):
-            results[lid] = GradeResult(lid, assignment, True, "already graded (unchanged since)",
+            results[key] = GradeResult(lid, assignment, True, "already graded (unchanged since)",
                                        "skipped", notes)
             continue
-        todo[lid] = (fp, notes)
+        todo[key] = (fp, notes)
 
+
+def grade_assignments(ws, assignments: list[str], learner_ids: list[str], *,
+                      workers: int | None = None, timeout: int | None = None, force: bool = False,
+                      progress: bool = True, label: str | None = None,
+                      prestart: bool = True) -> list[GradeResult]:
+    """Autograde several assignments in one pool of workers (results by assignment, learner)."""
+    from tqdm import tqdm
+
+    results: dict[tuple[str, str], GradeResult] = {}
+    todo: dict[tuple[str, str], tuple[str, list[str]]] = {}
+    for aid in assignments:
+        _plan(ws, aid, learner_ids, force, results, todo)
+    kinds = {aid: question_kinds(ws.source_dir / aid) for aid in assignments}
     if todo:
         scratch = Path(tempfile.mkdtemp(prefix="academy-grade-"))
         try:
             template = scratch / "template.db"
             _snapshot(ws.root / "gradebook.db", template)
             n = max(1, min(workers or default_workers(), len(todo)))
-            bar = tqdm(total=len(todo), desc=label or f"Autograding {assignment}", unit="notebook"
-                       if len(expected) == 1 else "submission", disable=not progress, file=sys.stdout,
-                       dynamic_ncols=True)
+            desc = label or (f"Autograding {assignments[0]}" if len(assignments) == 1 else
+                             f"Autograding {len(assignments)} assignments")
+            bar = tqdm(total=len(todo), desc=desc, unit="submission", disable=not progress,
+                       file=sys.stdout, dynamic_ncols=True)
             init = (str(ws.root.resolve()), str(ws.source_dir), str(template), timeout, str(scratch),
                     prestart)
             try:
                 with ProcessPoolExecutor(max_workers=n, mp_context=get_context("fork"),
                                          initializer=_init_worker, initargs=init) as pool:
-                    futures = {pool.submit(_grade_one, assignment, lid): lid for lid in todo}
+                    futures = {pool.submit(_grade_one, aid, lid): (aid, lid) for aid, lid in todo}
                     for fut in as_completed(futures):
-                        lid = futures[fut]
-                        results[lid] = _finish(ws, assignment, lid, todo[lid], fut, kinds)
+                        aid, lid = futures[fut]
+                        results[(aid, lid)] = _finish(ws, aid, lid, todo[(aid, lid)], fut, kinds[aid])
                         bar.update(1)
             except BrokenProcessPool:
-                pass  # reported below for every learner without a result
+                pass  # reported below for every submission without a result
             finally:
                 bar.close()
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
-        for lid in todo:
-            results.setdefault(lid, GradeResult(
-                lid, assignment, False, "a grading worker crashed (out of memory?) before this "
+        for aid, lid in todo:
+            results.setdefault((aid, lid), GradeResult(
+                lid, aid, False, "a grading worker crashed (out of memory?) before this "
                 "submission was finished: run the same command again to resume", "failed"))
-    return [results[lid] for lid in learner_ids]
+    return [results[(aid, lid)] for aid in assignments for lid in learner_ids]
 
 
 def _finish(ws, assignment: str, lid: str, job: tuple[str, list[str]], fut,

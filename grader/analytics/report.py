@@ -61,7 +61,6 @@ class CohortData:
 def load(ws, roleplay_db: Path | None = None, check_dirs: list[Path] | None = None,
          manifest: Path | None = None) -> CohortData:
     """Gather a workspace's gradebook, answers, check logs, role-play results and tracks."""
-    from ..autograding import question_kinds  # noqa: F401 - same reader as the grader
     from ..workflow import grade_table, learner_table
 
     table = grade_table(ws.db_url)

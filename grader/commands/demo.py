@@ -18,12 +18,10 @@ from .. import paths
 
 
 def run(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     from ..cohort import make_learners, write_submissions
     from ..course import BuildError, assignments, build
-    from ..autograding import default_workers
-    from ..workflow import Workspace, add_learners, autograde, grade_table, prepare
+    from ..autograding import default_workers, grade_assignments
+    from ..workflow import Workspace, add_learners, grade_table, prepare
 
     t0 = time.time()
     ids = args.assignment or assignments()
@@ -52,12 +50,9 @@ def run(args: argparse.Namespace) -> int:
         write_submissions(learners, aid, ws.release, paths.SOLUTIONS, ws.submitted, seed=args.seed)
 
     print(f"4/5 Autograding with nbgrader, {args.workers or default_workers()} notebooks at a time …")
-    problems = []
-    for aid in ids:
-        for r in autograde(ws, aid, [l.id for l in learners], progress=not args.quiet,
-                           workers=args.workers):
-            if not r.ok:
-                problems.append(r)
+    problems = [r for r in grade_assignments(ws, ids, [l.id for l in learners], force=True,
+                                             progress=not args.quiet, workers=args.workers)
+                if not r.ok]
 
     print("5/5 Exporting grades …")
     from nbgrader.api import Gradebook
