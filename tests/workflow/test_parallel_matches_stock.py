@@ -50,3 +50,38 @@ def test_same_scores_as_stock_nbgrader(prepared, tmp_path):
     assert got == expected
     t = grade_table(ours.db_url)
     assert t.score.nunique() > 2, "the comparison is only meaningful on varied answers"
+
+
+def test_same_scores_on_a_course_exercise(tmp_path):
+    """On a real exercise (which loads datasets with pandas), are scores identical to stock too?"""
+    from grader import course, paths
+    from grader.cohort import make_learners, write_submissions
+    from grader.workflow import add_learners, prepare
+
+    ids = course.assignments()
+    if not ids:
+        pytest.skip("no exercises in solutions/ yet")
+    aid = ids[0]
+    copies = []
+    for name in ("stock", "ours"):
+        ws = Workspace(tmp_path / name)
+        if not copies:
+            prepare(ws, [aid])
+            learners = make_learners(3, seed=21)
+            add_learners(ws, learners)
+            write_submissions(learners, aid, ws.release, paths.SOLUTIONS, ws.submitted, seed=21)
+        else:
+            shutil.copytree(tmp_path / "stock", tmp_path / name)
+        copies.append(ws)
+    proc = stock_autograde(copies[0], aid)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    results = autograde(copies[1], aid, learner_ids(copies[1]), progress=False)
+    assert all(r.ok for r in results), [r.message for r in results]
+
+    def cells(ws):
+        t = grade_table(ws.db_url)
+        return t.sort_values(["learner", "question"]).reset_index(drop=True)
+
+    a, b = cells(copies[0]), cells(copies[1])
+    assert len(a) > 0
+    assert a.equals(b)
