@@ -316,7 +316,8 @@ def grade_table(db_url: str) -> pd.DataFrame:
     """One row per learner × assignment × question from nbgrader's gradebook.
 
     Columns: learner, assignment, notebook, question, score, max_score, auto_score,
-    manual_score, needs_manual_grade.
+    manual_score, needs_manual_grade, written (a written answer a trainer marks, rather than a
+    hidden test).
     """
     from nbgrader.api import Gradebook
 
@@ -324,6 +325,7 @@ def grade_table(db_url: str) -> pd.DataFrame:
     with Gradebook(db_url) as gb:
         for assignment in gb.assignments:
             for nb in assignment.notebooks:
+                written = {c.name for c in nb.solution_cells}
                 for student in gb.students:
                     try:
                         sub = gb.find_submission_notebook(nb.name, assignment.name, student.id)
@@ -335,9 +337,11 @@ def grade_table(db_url: str) -> pd.DataFrame:
                             "question": g.name.removesuffix("_test"), "score": g.score,
                             "max_score": g.max_score, "auto_score": g.auto_score,
                             "manual_score": g.manual_score, "needs_manual_grade": g.needs_manual_grade,
+                            "written": g.name in written,
                         })
     return pd.DataFrame(rows, columns=["learner", "assignment", "notebook", "question", "score",
-                                       "max_score", "auto_score", "manual_score", "needs_manual_grade"])
+                                       "max_score", "auto_score", "manual_score", "needs_manual_grade",
+                                       "written"])
 
 
 def learner_table(db_url: str) -> pd.DataFrame:

@@ -33,6 +33,10 @@ def test_demo_end_to_end(tmp_path, capsys):
     assert "notebooks at a time" in out, "the demo grades in parallel"
     per_q = pd.read_csv(tmp_path / "demo" / "question_scores.csv")
     assert per_q.learner.nunique() == 6
+    auto_max = per_q[~per_q.written].groupby("learner").max_score.sum()
+    assert auto_max.nunique() == 1, "every learner is scored out of the same auto-graded points"
+    assert per_q.written.any() and not per_q[~per_q.written].needs_manual_grade.any()
+    assert "Hardest:" in out
 
 
 def test_broken_submission_is_reported_and_others_graded(tmp_path):

@@ -64,25 +64,20 @@ def run(args: argparse.Namespace) -> int:
     table.to_csv(ws.root / "question_scores.csv", index=False)
 
     profiles = {l.id: l for l in learners}
-    auto = table[~table.needs_manual_grade]
+    auto = table[~table.written]
     per_learner = (auto.groupby("learner")[["score", "max_score"]].sum()
                    .assign(percent=lambda d: (100 * d.score / d.max_score).round(0)))
-    manual_open = table[table.needs_manual_grade].groupby("learner").size()
+    to_mark = table[table.written & table.needs_manual_grade].groupby("learner").size()
     print()
-    print(f"Cohort summary: {len(learners)} learners × {len(ids)} assignment(s), "
-          f"auto-graded points only; written answers await a trainer in formgrader.")
+    print(f"Cohort summary: {len(learners)} learners × {len(ids)} assignment(s). Scores are the "
+          f"auto-graded points; 'to mark' counts written answers waiting for a trainer in formgrader.")
     print(f"{'learner':<12}{'name':<22}{'profile':<12}{'auto score':>12}{'%':>6}{'to mark':>9}")
-    for lid, row in per_learner.sort_values("percent", ascending=False).iterrows():
+    for lid, row in per_learner.sort_values(["percent", "score"], ascending=False).iterrows():
         l = profiles[lid]
         print(f"{lid:<12}{(l.first_name + ' ' + l.last_name):<22}{l.profile:<12}"
-              f"{row.score:>7.1f}/{row.max_score:<4.0f}{row.percent:>6.0f}{int(manual_open.get(lid, 0)):>9}")
-    per_q = (auto.groupby(["assignment", "question"])[["score", "max_score"]].sum()
-             .assign(percent=lambda d: (100 * d.score / d.max_score).round(0)))
+              f"{row.score:>7.1f}/{row.max_score:<4.0f}{row.percent:>6.0f}{int(to_mark.get(lid, 0)):>9}")
     print()
-    print("Per question (share of points earned across the cohort; hardest first):")
-    for (aid, q), row in per_q.sort_values("percent").iterrows():
-        bar = "█" * int(row.percent // 5)
-        print(f"  {aid:<26}{q:<10}{row.percent:>5.0f}%  {bar}")
+    print(_question_summary(auto))
     if problems:
         print()
         print(f"{len(problems)} submission(s) could not be graded (the rest were):")
@@ -92,6 +87,23 @@ def run(args: argparse.Namespace) -> int:
     print(f"Grades: {ws.root / 'grades.csv'} (nbgrader export) and {ws.root / 'question_scores.csv'}")
     print(f"Done in {time.time() - t0:.0f} s.")
     return 0 if not problems else 1
+
+
+def _question_summary(auto) -> str:
+    """Per question: share of the cohort's possible points earned, assignment by assignment."""
+    per_q = (auto.groupby(["assignment", "question"], sort=False)[["score", "max_score"]].sum()
+             .assign(percent=lambda d: 100 * d.score / d.max_score))
+    lines = ["Per question (share of points earned across the cohort):"]
+    for aid, block in per_q.groupby(level=0, sort=True):
+        qs = block.reset_index().sort_values(
+            "question", key=lambda c: c.str.extract(r"_(\d+)$")[0].astype(float))
+        cells = [f"{q.split('_', 1)[-1]:>2} {p:3.0f}%" for q, p in zip(qs.question, qs.percent)]
+        lines.append(f"  {aid}  (question: % earned)")
+        for i in range(0, len(cells), 8):
+            lines.append("    " + "   ".join(cells[i:i + 8]))
+    hardest = per_q.sort_values("percent").head(3)
+    lines.append("  Hardest: " + ", ".join(f"{q} ({p:.0f}%)" for (_, q), p in hardest.percent.items()))
+    return "\n".join(lines)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
