@@ -14,12 +14,15 @@ help:
 	@echo "make build     regenerate exercises/ from solutions/"
 
 # The environment: created on first use from the pinned lock file.
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock pyproject.toml grader/jupyterlab/overrides.json
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip==26.3"
 	$(BIN)/python -m pip install --quiet --no-deps -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m pip check
+	# JupyterLab defaults for learners: start the notebook's kernel without asking; no news pop-up.
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp grader/jupyterlab/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $(STAMP)
 
 demo: $(STAMP)
