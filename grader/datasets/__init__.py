@@ -7,6 +7,7 @@ trainer's nbgrader autograde folder).
 """
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 from ..paths import DATASETS
@@ -27,3 +28,12 @@ def load(name: str, **read_kw):
     import pandas as pd
 
     return pd.read_csv(path(name), **read_kw)
+
+
+def write_csv(path: Path, header: list[str], rows: list[list]) -> Path:
+    """Write rows as a CSV with ``\\n`` line ends (the same bytes on every platform)."""
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+    return path

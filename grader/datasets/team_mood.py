@@ -15,12 +15,13 @@ Friday afternoon. Everything comes from one ``numpy`` generator seeded with ``se
 """
 from __future__ import annotations
 
-import csv
 import math
 from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
+
+from . import write_csv
 
 START = date(2025, 3, 3)  # a Monday
 WEEKS = 4
@@ -61,14 +62,6 @@ def mood_mean(weekday: int, hour: int) -> float:
     return m
 
 
-def _write(path: Path, header: list[str], rows: list[list]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(header)
-        w.writerows(rows)
-    return path
-
-
 def generate(out_dir: Path, seed: int) -> list[Path]:
     """Write ``mood_calls.csv`` and ``mood_checkins.csv`` into ``out_dir``; same seed, same bytes."""
     out_dir = Path(out_dir)
@@ -100,9 +93,9 @@ def generate(out_dir: Path, seed: int) -> list[Path]:
                 stress = int(np.clip(round(rng.normal(6.0 - mu + 0.2, 0.7)), 1, 5))
                 checkins.append([day.isoformat(), WEEKDAYS[wd], hour, mood, stress])
     return [
-        _write(out_dir / "mood_calls.csv",
+        write_csv(out_dir / "mood_calls.csv",
                ["date", "weekday", "hour", "agent_id", "calls", "complaints", "handle_min"],
                calls),
-        _write(out_dir / "mood_checkins.csv", ["date", "weekday", "hour", "mood", "stress"],
+        write_csv(out_dir / "mood_checkins.csv", ["date", "weekday", "hour", "mood", "stress"],
                checkins),
     ]

@@ -17,12 +17,13 @@ Everything comes from one ``numpy`` generator seeded with ``seed``; same seed, s
 """
 from __future__ import annotations
 
-import csv
 import math
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+
+from . import write_csv
 
 HISTORY_START = date(2025, 2, 3)  # a Monday
 HISTORY_WEEKS = 8
@@ -63,14 +64,6 @@ def expected_calls(day: date, slot: int, promo: bool = False) -> float:
     monday_morning = 1.15 if day.weekday() == 0 and slot < 8 else 1.0
     return (BASE_CALLS * DAY_FACTOR[day.weekday()] * _time_shape(slot) * trend * monday_morning
             * (1.35 if promo else 1.0))
-
-
-def _write(path: Path, header: list[str], rows: list[list]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(header)
-        w.writerows(rows)
-    return path
 
 
 # --------------------------------------------------------------------------- history + forecast
@@ -285,17 +278,17 @@ def generate(out_dir: Path, seed: int) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng([seed, 3])
     written = [
-        _write(out_dir / "interval_history.csv",
+        write_csv(out_dir / "interval_history.csv",
                ["date", "weekday", "interval", "calls", "aht_s", "promotion"], _history(rng)),
-        _write(out_dir / "forecast_day.csv", ["date", "weekday", "interval", "calls", "aht_s"],
+        write_csv(out_dir / "forecast_day.csv", ["date", "weekday", "interval", "calls", "aht_s"],
                _forecast()),
-        _write(out_dir / "queue_calls.csv",
+        write_csv(out_dir / "queue_calls.csv",
                ["call_id", "arrival_time", "interval", "outcome", "wait_s", "talk_s", "hold_s",
                 "acw_s", "agent_id"], _queue_calls(rng)),
     ]
     sched, states = _schedules_and_states(rng)
-    written.append(_write(out_dir / "agent_schedule.csv",
+    written.append(write_csv(out_dir / "agent_schedule.csv",
                           ["date", "agent_id", "name", "activity", "start", "end"], sched))
-    written.append(_write(out_dir / "agent_states.csv",
+    written.append(write_csv(out_dir / "agent_states.csv",
                           ["date", "agent_id", "state", "start", "end"], states))
     return written
