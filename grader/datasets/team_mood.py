@@ -94,8 +94,8 @@ def generate(out_dir: Path, seed: int) -> list[Path]:
                 checkins.append([day.isoformat(), WEEKDAYS[wd], hour, mood, stress])
     return [
         write_csv(out_dir / "mood_calls.csv",
-               ["date", "weekday", "hour", "agent_id", "calls", "complaints", "handle_min"],
-               calls),
+                  ["date", "weekday", "hour", "agent_id", "calls", "complaints", "handle_min"],
+                  calls),
         write_csv(out_dir / "mood_checkins.csv", ["date", "weekday", "hour", "mood", "stress"],
-               checkins),
+                  checkins),
     ]

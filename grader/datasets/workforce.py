@@ -279,16 +279,16 @@ def generate(out_dir: Path, seed: int) -> list[Path]:
     rng = np.random.default_rng([seed, 3])
     written = [
         write_csv(out_dir / "interval_history.csv",
-               ["date", "weekday", "interval", "calls", "aht_s", "promotion"], _history(rng)),
+                  ["date", "weekday", "interval", "calls", "aht_s", "promotion"], _history(rng)),
         write_csv(out_dir / "forecast_day.csv", ["date", "weekday", "interval", "calls", "aht_s"],
-               _forecast()),
+                  _forecast()),
         write_csv(out_dir / "queue_calls.csv",
-               ["call_id", "arrival_time", "interval", "outcome", "wait_s", "talk_s", "hold_s",
-                "acw_s", "agent_id"], _queue_calls(rng)),
+                  ["call_id", "arrival_time", "interval", "outcome", "wait_s", "talk_s", "hold_s",
+                   "acw_s", "agent_id"], _queue_calls(rng)),
     ]
     sched, states = _schedules_and_states(rng)
     written.append(write_csv(out_dir / "agent_schedule.csv",
-                          ["date", "agent_id", "name", "activity", "start", "end"], sched))
+                             ["date", "agent_id", "name", "activity", "start", "end"], sched))
     written.append(write_csv(out_dir / "agent_states.csv",
-                          ["date", "agent_id", "state", "start", "end"], states))
+                             ["date", "agent_id", "state", "start", "end"], states))
     return written
