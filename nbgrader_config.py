@@ -8,7 +8,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from grader.nbgrader_ext import SealChecks  # noqa: E402
+from grader.preprocessors import SealChecks  # noqa: E402
 from nbgrader.converters import GenerateAssignment  # noqa: E402
 
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file

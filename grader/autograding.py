@@ -1,21 +1,27 @@
-"""Parallel, resumable autograding of a cohort with nbgrader's own pipeline.
+"""Parallel, resumable, sandboxed autograding of a cohort with nbgrader's own pipeline.
 
 Each submission is graded by ``NbGraderAPI.autograde`` (sanitize → execute → SaveAutoGrades, the
-exact steps and configuration of ``nbgrader autograde``) in one of several worker processes.
-SQLite does not like several writers, so every worker grades against its *own copy* of the
-gradebook (taken when the run starts) and hands back what nbgrader wrote there: the submission's
-timestamp, late penalty, auto scores, "needs manual grade" flags and auto comments. The main
-process copies those values into the real gradebook through nbgrader's Gradebook API, one
-submission per transaction, so a crash never leaves half a submission and manual grades that a
-trainer already entered are kept (nbgrader's own rule: a re-graded cell with a manual score is
-flagged for review).
+steps and configuration of ``nbgrader autograde``) in one of several worker processes, with two
+changes (:mod:`grader.preprocessors`): the learner's code runs in a bubblewrap sandbox of its own
+(:mod:`grader.sandbox`), and hidden tests run in the worker on the answer values the sandbox sends
+back as data (:mod:`grader.scoring`), so no learner code ever runs where a score is made.
 
-Before grading, each submission is checked (:mod:`grader.diagnose`): a learner whose notebook is
-missing or is not valid notebook JSON is reported with what to do, and nobody else is affected.
-After grading, the autograded notebook is read for timeouts and errors in the learner's own
-cells, which become notes for that learner. A fingerprint of every graded submission is kept in
-``.academy/graded/``, so running the step again skips work already done (an interrupted run
-resumes) unless ``force`` is given or the learner submitted again.
+SQLite does not like several writers, so every worker grades against its *own copy* of the
+gradebook, in a private scratch folder (mode 0700, ``COURSE/.academy/scratch``, removed at the end
+and, after a crash, at the next start), and hands back what nbgrader wrote there: the
+submission's timestamp, late penalty, auto scores, "needs manual grade" flags and auto comments.
+The main process copies those values into the real gradebook through nbgrader's Gradebook API,
+one submission per transaction, so a crash never leaves half a submission and manual grades that a
+trainer already entered are kept.
+
+A worker that dies (killed, out of memory) costs only the submission it was grading: that one is
+tried once more on a fresh worker and, if the worker dies again, reported as the culprit; the rest
+are graded. Workers and their sandboxes die with the main process (``PR_SET_PDEATHSIG``).
+
+Before grading, each submission is checked (:mod:`grader.diagnose`); after grading, the
+autograded notebook is read for notes (tampering, stopped cells, errors in the learner's cells).
+A fingerprint of every graded submission is kept in ``.academy/graded/``, so running the step
+again skips work already done unless ``force`` is given or the learner submitted again.
 """
 from __future__ import annotations
 
@@ -23,14 +29,14 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_context
+from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
 
@@ -52,33 +58,52 @@ class GradeResult:
     score: float | None = None
     max_score: float | None = None
     seconds: float = 0.0
+    sandboxed: bool = True
+
+
+@dataclass
+class Options:
+    """How a run grades: per-cell time limit, sandbox on or off, memory per submission."""
+
+    timeout: int | None = None
+    sandbox: bool = True
+    memory: int | None = None
 
 
 # --------------------------------------------------------------------------- worker side
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(root: str, source: str | None, template_db: str, timeout: int | None,
-                 scratch: str, prestart: bool = True) -> None:
+def _init_worker(root: str, source: str | None, template_db: str, scratch: str,
+                 options: Options) -> None:
     """Give this worker its own copy of the gradebook and an nbgrader API pointed at it."""
     from .workflow import Workspace
 
     os.environ.setdefault("ACADEMY_NO_PROGRESS", "1")
     db = Path(scratch) / f"worker-{os.getpid()}.db"
     shutil.copyfile(template_db, db)
+    os.chmod(db, 0o600)
     ws = Workspace(Path(root), Path(source) if source else None)
     config = ws.config(db_url=f"sqlite:///{db}")
-    apply_limits(config, timeout, prestart)
-    if prestart:
-        from multiprocessing.util import Finalize
-
-        from .kernel_pool import shutdown_spare
-
-        Finalize(None, shutdown_spare, exitpriority=10)
+    configure(config, options, scratch)
     from . import course
 
     _speedups()
     _WORKER.update(api=course.make_api(config), db_url=f"sqlite:///{db}")
+
+
+def configure(config, options: Options, scratch: str | None = None) -> None:
+    """nbgrader's autograde pipeline with the course's steps (:mod:`grader.preprocessors`)."""
+    from .preprocessors import autograde_pipeline
+
+    autograde_pipeline(config)
+    if options.timeout:
+        config.SandboxedExecute.timeout = int(options.timeout)
+    if options.memory:
+        config.SandboxedExecute.memory_limit = int(options.memory)
+    config.SandboxedExecute.sandbox = bool(options.sandbox)
+    if scratch:
+        config.SandboxedExecute.scratch_dir = str(scratch)
 
 
 def _speedups() -> None:
@@ -128,30 +153,6 @@ def _speedups() -> None:
     nbapi._academy_fast = True
 
 
-def apply_limits(config, timeout: int | None, prestart: bool = False) -> None:
-    """Add to nbgrader's autograde pipeline: structure repair, per-cell timeout, output cap,
-    and (``prestart``) kernels started ahead of time (:mod:`grader.kernel_pool`)."""
-    if timeout:
-        config.Execute.timeout = int(timeout)
-        config.ExecutePreprocessor.timeout = int(timeout)
-    from nbgrader.converters import Autograde
-
-    san = list(Autograde.class_traits()["sanitize_preprocessors"].default())
-    if diagnose.RepairStructure not in san:
-        san.insert(0, diagnose.RepairStructure)
-    config.Autograde.sanitize_preprocessors = san
-    config.RepairStructure.release_dir = config.CourseDirectory.release_directory
-    pre = list(Autograde.class_traits()["autograde_preprocessors"].default())
-    if prestart:
-        from nbgrader.preprocessors import Execute
-
-        from .kernel_pool import PrestartedExecute
-
-        pre = [PrestartedExecute if p is Execute else p for p in pre]
-    if diagnose.LimitOutputSize not in pre:
-        pre.insert(pre.index(next(p for p in pre if p.__name__ == "LimitOutput")) + 1,
-                   diagnose.LimitOutputSize)
-    config.Autograde.autograde_preprocessors = pre
 
 
 def _grade_one(assignment: str, learner: str) -> dict:
@@ -179,6 +180,139 @@ def _grade_one(assignment: str, learner: str) -> dict:
                       "comments": {c.name: c.auto_comment for c in nb.comments}}
             for nb in sub.notebooks}
     return out
+
+
+def _die_with_parent() -> None:
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def _worker_main(conn, parent: int, init: tuple) -> None:
+    """A grading worker: set up once, then grade one submission per message until told to stop."""
+    _die_with_parent()
+    if os.getppid() != parent:  # the main process died before we could ask to die with it
+        os._exit(1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    from .preprocessors.sandboxed_execute import shutdown_spare
+
+    try:
+        _init_worker(*init)
+        conn.send(("ready", None))
+        while True:
+            job = conn.recv()
+            if job is None:
+                break
+            conn.send(("done", _grade_one(*job)))
+    except (EOFError, OSError, KeyboardInterrupt):
+        pass
+    finally:
+        shutdown_spare()
+
+
+class _Pool:
+    """Worker processes that each grade one submission at a time; a dead worker is replaced."""
+
+    def __init__(self, n: int, init: tuple) -> None:
+        self.ctx = get_context("fork")
+        self.init = init
+        self.workers: list[dict] = [self._spawn() for _ in range(n)]
+
+    def _spawn(self) -> dict:
+        parent_end, child_end = self.ctx.Pipe()
+        p = self.ctx.Process(target=_worker_main, args=(child_end, os.getpid(), self.init), daemon=True)
+        p.start()
+        child_end.close()
+        return {"proc": p, "conn": parent_end, "job": None, "ready": False}
+
+    def run(self, jobs: list[tuple], on_result) -> None:
+        """Grade every job; on_result(job, result or None, why) for each, as they finish."""
+        queue = list(jobs)
+        tries: dict[tuple, int] = {}
+        while queue or any(w["job"] for w in self.workers):
+            for w in self.workers:
+                if w["job"] is None and w["ready"] and queue:
+                    w["job"] = queue.pop(0)
+                    try:
+                        w["conn"].send(w["job"])
+                    except OSError:
+                        pass  # seen as a dead worker below
+            ready = wait([w["conn"] for w in self.workers] + [w["proc"].sentinel for w in self.workers])
+            for w in list(self.workers):
+                msg = None
+                if w["conn"] in ready or w["proc"].sentinel in ready:
+                    try:
+                        if w["conn"].poll():
+                            msg = w["conn"].recv()
+                    except (EOFError, OSError):
+                        msg = None
+                if msg is not None:
+                    kind, payload = msg
+                    if kind == "ready":
+                        w["ready"] = True
+                    elif kind == "done":
+                        job, w["job"] = w["job"], None
+                        on_result(job, payload, "")
+                    continue
+                if w["proc"].sentinel in ready and not w["proc"].is_alive():
+                    job = w["job"]
+                    code = w["proc"].exitcode
+                    self.workers.remove(w)
+                    w["conn"].close()
+                    if job is not None:
+                        tries[job] = tries.get(job, 0) + 1
+                        if tries[job] < 2:
+                            queue.insert(0, job)
+                        else:
+                            on_result(job, None, _death(code))
+                    elif not w["ready"]:
+                        raise RuntimeError(f"a grading worker could not start ({_death(code)})")
+                    self.workers.append(self._spawn())
+
+    def close(self) -> None:
+        for w in self.workers:
+            try:
+                w["conn"].send(None)
+            except OSError:
+                pass
+        for w in self.workers:
+            w["proc"].join(timeout=10)
+            if w["proc"].is_alive():
+                w["proc"].kill()
+                w["proc"].join(timeout=5)
+            w["conn"].close()
+
+
+def _death(code: int | None) -> str:
+    if code is not None and code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
+# --------------------------------------------------------------------------- scratch space
+def scratch_root(ws) -> Path:
+    """The workspace's private scratch folder (0700), with leftovers of dead runs removed."""
+    root = ws.root.resolve() / ".academy" / "scratch"
+    root.mkdir(parents=True, exist_ok=True)
+    os.chmod(root, 0o700)
+    for old in root.glob("run-*"):
+        try:
+            pid = int(old.name.split("-")[1])
+            os.kill(pid, 0)
+            alive = True
+        except (ValueError, IndexError, ProcessLookupError):
+            alive = False
+        except PermissionError:
+            alive = True
+        if not alive:
+            shutil.rmtree(old, ignore_errors=True)
+    return root
 
 
 # --------------------------------------------------------------------------- main side
@@ -274,10 +408,12 @@ def default_workers() -> int:
 
 def grade_cohort(ws, assignment: str, learner_ids: list[str], *, workers: int | None = None,
                  timeout: int | None = None, force: bool = False, progress: bool = True,
-                 label: str | None = None, prestart: bool = True) -> list[GradeResult]:
+                 label: str | None = None, sandbox: bool = True,
+                 memory: int | None = None) -> list[GradeResult]:
     """Autograde these learners' submissions of one assignment; never stops for one learner."""
     return grade_assignments(ws, [assignment], learner_ids, workers=workers, timeout=timeout,
-                             force=force, progress=progress, label=label, prestart=prestart)
+                             force=force, progress=progress, label=label, sandbox=sandbox,
+                             memory=memory)
 
 
 def _plan(ws, assignment: str, learner_ids: list[str], force: bool, results: dict, todo: dict) -> None:
@@ -311,18 +447,29 @@ def _plan(ws, assignment: str, learner_ids: list[str], force: bool, results: dic
 
 def grade_assignments(ws, assignments: list[str], learner_ids: list[str], *,
                       workers: int | None = None, timeout: int | None = None, force: bool = False,
-                      progress: bool = True, label: str | None = None,
-                      prestart: bool = True) -> list[GradeResult]:
-    """Autograde several assignments in one pool of workers (results by assignment, learner)."""
+                      progress: bool = True, label: str | None = None, sandbox: bool = True,
+                      memory: int | None = None) -> list[GradeResult]:
+    """Autograde several assignments in one pool of workers (results by assignment, learner).
+
+    With ``sandbox`` (the default) learner code runs in bubblewrap; where that is impossible this
+    raises :class:`grader.sandbox.SandboxUnavailable` with the fix, before anything is graded.
+    """
     from tqdm import tqdm
 
+    from . import sandbox as sb
+
+    if sandbox:
+        ok, why = sb.available()
+        if not ok:
+            raise sb.SandboxUnavailable(f"cannot sandbox learner code: {why}. To fix: {sb.fix_hint()}.")
+    options = Options(timeout=timeout, sandbox=sandbox, memory=memory)
     results: dict[tuple[str, str], GradeResult] = {}
     todo: dict[tuple[str, str], tuple[str, list[str]]] = {}
     for aid in assignments:
         _plan(ws, aid, learner_ids, force, results, todo)
     kinds = {aid: question_kinds(ws.source_dir / aid) for aid in assignments}
     if todo:
-        scratch = Path(tempfile.mkdtemp(prefix="academy-grade-"))
+        scratch = Path(tempfile.mkdtemp(prefix=f"run-{os.getpid()}-", dir=scratch_root(ws)))
         try:
             template = scratch / "template.db"
             _snapshot(ws.root / "gradebook.db", template)
@@ -331,50 +478,46 @@ def grade_assignments(ws, assignments: list[str], learner_ids: list[str], *,
                              f"Autograding {len(assignments)} assignments")
             bar = tqdm(total=len(todo), desc=desc, unit="submission", disable=not progress,
                        file=sys.stdout, dynamic_ncols=True)
-            init = (str(ws.root.resolve()), str(ws.source_dir), str(template), timeout, str(scratch),
-                    prestart)
+            init = (str(ws.root.resolve()), str(ws.source_dir), str(template), str(scratch), options)
+
+            def on_result(job, recorded, why):
+                aid, lid = job
+                if recorded is None:
+                    results[job] = GradeResult(
+                        lid, aid, False, f"{lid}, {aid}: the grading worker died twice while grading "
+                        f"this submission ({why}); it is the cause. Open it, remove the code that "
+                        "crashes, and run autograde again; the other learners were graded",
+                        "failed", todo[job][1], sandboxed=sandbox)
+                else:
+                    results[job] = _finish(ws, aid, lid, todo[job], recorded, kinds[aid], sandbox)
+                bar.update(1)
+
+            pool = _Pool(n, init)
             try:
-                with ProcessPoolExecutor(max_workers=n, mp_context=get_context("fork"),
-                                         initializer=_init_worker, initargs=init) as pool:
-                    futures = {pool.submit(_grade_one, aid, lid): (aid, lid) for aid, lid in todo}
-                    for fut in as_completed(futures):
-                        aid, lid = futures[fut]
-                        results[(aid, lid)] = _finish(ws, aid, lid, todo[(aid, lid)], fut, kinds[aid])
-                        bar.update(1)
-            except BrokenProcessPool:
-                pass  # reported below for every submission without a result
+                pool.run(list(todo), on_result)
             finally:
+                pool.close()
                 bar.close()
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
-        for aid, lid in todo:
-            results.setdefault((aid, lid), GradeResult(
-                lid, aid, False, "a grading worker crashed (out of memory?) before this "
-                "submission was finished: run the same command again to resume", "failed"))
     return [results[(aid, lid)] for aid in assignments for lid in learner_ids]
 
 
-def _finish(ws, assignment: str, lid: str, job: tuple[str, list[str]], fut,
-            kinds: dict[str, str]) -> GradeResult:
+def _finish(ws, assignment: str, lid: str, job: tuple[str, list[str]], recorded: dict,
+            kinds: dict[str, str], sandboxed: bool) -> GradeResult:
     fp, notes = job
-    try:
-        recorded = fut.result()
-    except BrokenProcessPool:
-        raise
-    except Exception as exc:  # noqa: BLE001 - one learner never stops the cohort
-        return GradeResult(lid, assignment, False, f"grading failed ({type(exc).__name__}: {exc})",
-                           "failed", notes)
     if not recorded["success"]:
         return GradeResult(lid, assignment, False, diagnose.explain_failure(recorded["log"], lid, assignment),
-                           "failed", notes, seconds=recorded["seconds"])
+                           "failed", notes, seconds=recorded["seconds"], sandboxed=sandboxed)
     score, max_score = _merge(ws.db_url, assignment, lid, recorded)
     notes = notes + diagnose.postcheck(ws.root / "autograded" / lid / assignment, kinds)
     marker = _marker(ws, assignment, lid)
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.write_text(json.dumps({"fingerprint": fp, "graded_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-                                  "score": score, "max_score": max_score, "notes": notes}))
+                                  "score": score, "max_score": max_score, "notes": notes,
+                                  "sandboxed": sandboxed}))
     return GradeResult(lid, assignment, True, "; ".join(notes), "graded", notes, score, max_score,
-                       recorded["seconds"])
+                       recorded["seconds"], sandboxed)
 
 
 def stock_autograde(ws, assignment: str, timeout: int | None = None):

@@ -31,8 +31,13 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    from .commands.cohort import BadLearner
+
     try:
         return int(args.func(args) or 0)
+    except BadLearner as exc:
+        print(f"academy {args.command}: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("\nInterrupted. Work finished so far is kept; run the same command again to resume.",
               file=sys.stderr)

@@ -6,13 +6,11 @@ notebook and what to do. It also notes changes nbgrader will repair by itself (e
 locked cells, duplicated cells, deleted cells) so the trainer knows. :func:`postcheck` reads the
 autograded notebook for what happened while it ran (a cell stopped by the time limit, an error in
 the learner's own code, an answer of the wrong form). :func:`answer_values` reads the learners'
-literal answers (``q1_2 = 'B'``) for the option-choice analytics. :class:`LimitOutputSize` caps
-huge outputs that nbgrader's line limit lets through (one enormous line).
+literal answers (``q1_2 = 'B'``) for the option-choice analytics.
 """
 from __future__ import annotations
 
 import ast
-import copy
 import json
 import warnings
 from pathlib import Path
@@ -20,10 +18,6 @@ from typing import Any
 
 import nbformat
 from nbformat import NotebookNode
-from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Unicode
-
-MAX_OUTPUT_CHARS = 20_000
 KIND_FORMS = {"choice": (str,), "number": (int, float), "multi": (list, tuple, set),
               "order": (list, tuple), "classify": (dict,)}
 KIND_WORDS = {"choice": "one letter in quotes", "number": "a number", "multi": "a list",
@@ -165,13 +159,20 @@ def postcheck(autograded: Path, kinds: dict[str, str] | None = None) -> list[str
             nb = nbformat.read(path, as_version=4)
         except Exception:  # noqa: BLE001
             continue
+        academy = nb.metadata.get("academy") or {}
+        notes += [f"{path.stem}: {n}" for n in academy.get("notes", [])]
+        if academy.get("restored_metadata"):
+            notes.append(f"{path.stem}: {len(academy['restored_metadata'])} cell(s) had lost their "
+                         "nbgrader metadata and were matched to the release by their content")
         for gid, cell in _nbgrader_cells(nb):
             meta = cell.metadata["nbgrader"]
             if cell.cell_type != "code" or meta.get("locked"):
                 continue
             for out in cell.get("outputs", []):
-                if out.get("output_type") != "error":
+                if out.get("output_type") != "error" or out.get("ename") in ("NotRun", "SandboxError"):
                     continue
+                if any(gid in n for n in academy.get("notes", [])):
+                    break  # already explained by the grading notes
                 if out.get("ename") in ("CellTimeoutError", "KeyboardInterrupt"):
                     notes.append(f"{path.stem}: answer cell {gid} was stopped at the time limit "
                                  "(an endless loop?); it earns no points")
@@ -187,61 +188,3 @@ def postcheck(autograded: Path, kinds: dict[str, str] | None = None) -> list[str
                     notes.append(f"{path.stem}: {q} should be {KIND_WORDS[kind]} but is "
                                  f"{type(value).__name__} {value!r:.40}; it earns no points")
     return notes
-
-
-class RepairStructure(NbGraderPreprocessor):
-    """Undo a learner's structural edits before nbgrader sanitizes the notebook.
-
-    Runs first in nbgrader's sanitize pipeline. Cells deleted by the learner are put back from
-    the released notebook, after the cell that preceded them (nbgrader then restores their
-    locked content from the gradebook as usual), so a deleted hidden-test cell is graded instead
-    of silently keeping no score. Of duplicated cells only the last copy keeps its nbgrader
-    role, as nbgrader's DeduplicateIds intends; the others become plain cells. (nbgrader 0.9.6
-    leaves them an empty ``nbgrader`` entry, which then fails the whole submission as "an old
-    version of the nbgrader metadata format".) Submissions without such edits pass unchanged.
-    """
-
-    release_dir = Unicode("", help="folder holding <assignment>/<notebook>.ipynb as released").tag(config=True)
-
-    def preprocess(self, nb, resources):
-        ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
-        for i, gid in enumerate(ids):
-            if gid and gid in ids[i + 1:]:
-                nb.cells[i].metadata.pop("nbgrader", None)
-        info = resources.get("nbgrader", {})
-        path = Path(self.release_dir) / info.get("assignment", "") / f"{info.get('notebook', '')}.ipynb"
-        if not self.release_dir or not path.exists():
-            return nb, resources
-        present = {gid for gid, _ in _nbgrader_cells(nb)}
-        release = _nbgrader_cells(nbformat.read(path, as_version=4))
-        for k, (gid, ref) in enumerate(release):
-            if gid in present:
-                continue
-            before = next((g for g, _ in reversed(release[:k]) if g in present), None)
-            pos = 0 if before is None else next(
-                i for i, c in enumerate(nb.cells)
-                if c.metadata.get("nbgrader", {}).get("grade_id") == before) + 1
-            restored = copy.deepcopy(ref)
-            restored.pop("id", None)
-            nb.cells.insert(pos, restored)
-            present.add(gid)
-            self.log.warning("Restored cell %s deleted by the learner", gid)
-        return nb, resources
-
-
-class LimitOutputSize(NbGraderPreprocessor):
-    """Truncate any single output longer than MAX_OUTPUT_CHARS (after nbgrader's LimitOutput).
-
-    Grade cells are left alone so their scores are exactly nbgrader's.
-    """
-
-    def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type != "code" or cell.metadata.get("nbgrader", {}).get("grade"):
-            return cell, resources
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "stream" and len(out.get("text", "")) > MAX_OUTPUT_CHARS:
-                out["text"] = out["text"][:MAX_OUTPUT_CHARS] + "\n... output truncated (too long) ..."
-            for mime, data in list(out.get("data", {}).items()):
-                if isinstance(data, str) and len(data) > MAX_OUTPUT_CHARS:
-                    out["data"][mime] = data[:MAX_OUTPUT_CHARS] + "\n... output truncated ..."
-        return cell, resources

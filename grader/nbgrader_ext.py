@@ -1,8 +1,8 @@
-"""nbgrader preprocessor that seals the answer key into released check cells.
+"""Reading check/grade calls from exercise cells and sealing the answer key into check cells.
 
-Runs inside nbgrader's own ``generate_assignment`` pipeline (``nbgrader_config.py`` puts it right
-after ``ClearSolutions``), so ``nbgrader generate_assignment`` and ``academy build`` give the same
-release. For each check cell ``check("q1_2", q1_2, kind=..., hints=...)`` it finds the hidden grade
+:class:`grader.preprocessors.SealChecks` runs this inside nbgrader's own ``generate_assignment``
+pipeline (``nbgrader_config.py`` puts it right after ``ClearSolutions``), so ``nbgrader
+generate_assignment`` and ``academy build`` give the same release. For each check cell ``check("q1_2", q1_2, kind=..., hints=...)`` it finds the hidden grade
 cell ``grade("q1_2", q1_2, answer=..., ...)``, builds the sealed spec (see :mod:`grader.check`) and
 rewrites the check cell to ``check("q1_2", q1_2, sealed="...")``. The rewritten source is what
 nbgrader saves in its gradebook, so autograding restores exactly the released cell.
@@ -14,7 +14,6 @@ import re
 from typing import Any
 
 from nbformat import NotebookNode
-from nbgrader.preprocessors import NbGraderPreprocessor
 
 from .check import make_sealed_spec, seal
 
@@ -76,14 +75,3 @@ def seal_source(source: str, specs: dict[str, dict[str, dict]]) -> str:
         value = ast.unparse(call.args[1]) if len(call.args) > 1 else name
         source = source.replace(text, f'check("{name}", {value}, sealed="{sealed}")', 1)
     return source
-
-
-class SealChecks(NbGraderPreprocessor):
-    """Replace readable check specs with sealed ones in the released notebook."""
-
-    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
-        specs = question_specs(nb)
-        for cell in nb.cells:
-            if cell.cell_type == "code" and "check(" in cell.source:
-                cell.source = seal_source(cell.source, specs)
-        return nb, resources

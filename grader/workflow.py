@@ -31,22 +31,37 @@ except ImportError:  # pragma: no cover
     pass
 
 
+def private_dir(name: str) -> Path:
+    """A folder only this user can use: created 0700, or refused if someone else made it.
+
+    Used for kernel sockets. A predictable name in the shared temp folder is only safe if it is
+    ours, a real folder (not a link), and closed to others; anything else is not reused.
+    """
+    import stat
+
+    folder = Path(tempfile.gettempdir()) / f"{name}-{os.getuid()}"
+    try:
+        folder.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    st = os.lstat(folder)
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or stat.S_IMODE(st.st_mode) & 0o077:
+        return Path(tempfile.mkdtemp(prefix=f"{name}-"))
+    return folder
+
+
 def fix_ipc(config) -> None:
     """Run kernels over local IPC sockets with an absolute, per-process socket path.
 
     Over TCP every kernel prints "Kernel is running over TCP without encryption" into the
     trainer's terminal. Plain IPC names its sockets ``kernel-ipc-N`` relative to the current
-    folder, but nbgrader starts each kernel in the submission's folder, so the kernel binds in
-    one folder, the grader connects in another and every notebook fails with "Kernel didn't
-    respond". A short absolute prefix per process fixes that and keeps parallel workers from
-    racing for the same socket names.
+    folder, which breaks when a kernel starts in another folder. The sockets go in a private folder
+    (:func:`private_dir`). (Autograding itself runs learner code in a sandbox, not a kernel.)
     """
     if "ip" in config.KernelManager or config.KernelManager.get("transport", "ipc") != "ipc":
         return
-    folder = Path(tempfile.gettempdir()) / f"academy-ipc-{os.getuid()}"
-    folder.mkdir(mode=0o700, exist_ok=True)
     config.KernelManager.transport = "ipc"
-    config.KernelManager.ip = str(folder / f"k{os.getpid()}")
+    config.KernelManager.ip = str(private_dir("academy-ipc") / f"k{os.getpid()}")
 
 
 @dataclass
@@ -105,7 +120,15 @@ class StepResult:
 
 
 ID_COLUMNS = ("id", "learner", "student_id", "username", "learner_id")
-BAD_ID = re.compile(r"[^A-Za-z0-9._@-]")
+ID_RULE = "letters, digits, _ . - (not starting with a dot)"
+_GOOD_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")
+
+
+def id_problem(lid: str) -> str | None:
+    """Why a learner id cannot be used (it becomes a folder and an exchange file name), or None."""
+    if not _GOOD_ID.fullmatch(lid or ""):
+        return f"id {lid!r} is not allowed: use {ID_RULE}, at most 64 characters"
+    return None
 
 
 def read_roster(path: Path) -> tuple[list[dict], list[str]]:
@@ -113,7 +136,9 @@ def read_roster(path: Path) -> tuple[list[dict], list[str]]:
 
     Needs an id column (``id``, ``learner``, ``student_id`` or ``username``); ``first_name``,
     ``last_name`` and ``email`` are used when present. Ids become folder names and nbgrader
-    exchange file names, so they may hold letters, digits and ``. _ @ -`` only.
+    exchange file names, so they may hold letters, digits and ``_ . -`` only, may not start with a
+    dot, and must differ in more than upper/lower case (``Ann`` and ``ann`` would share a folder
+    on some systems and be confused by people everywhere).
     """
     import csv
 
@@ -136,13 +161,15 @@ def read_roster(path: Path) -> tuple[list[dict], list[str]]:
         if not lid:
             problems.append(f"line {line}: empty id; give every learner an id")
             continue
-        if BAD_ID.search(lid):
-            problems.append(f"line {line}: id {lid!r} has spaces or symbols; use letters, digits, . _ @ -")
+        bad = id_problem(lid)
+        if bad:
+            problems.append(f"line {line}: {bad}")
             continue
-        if lid in seen:
-            problems.append(f"line {line}: id {lid!r} already used on line {seen[lid]}")
+        if lid.lower() in seen:
+            problems.append(f"line {line}: id {lid!r} already used on line {seen[lid.lower()]} "
+                            "(ids must differ in more than upper/lower case)")
             continue
-        seen[lid] = line
+        seen[lid.lower()] = line
         get = lambda k: (row.get(cols.get(k, ""), "") or "").strip() or None  # noqa: E731
         learners.append({"id": lid, "first_name": get("first_name"), "last_name": get("last_name"),
                          "email": get("email")})
@@ -159,6 +186,12 @@ def import_roster(ws: Workspace, path: Path) -> list[StepResult]:
     out = []
     with Gradebook(ws.db_url, course_id=COURSE_ID) as gb:
         known = {s.id: s for s in gb.students}
+        folded = {k.lower(): k for k in known}
+        clash = [f"id {l['id']!r} differs only in upper/lower case from {folded[l['id'].lower()]!r}, "
+                 "who is already on the roster" for l in learners
+                 if l["id"] not in known and l["id"].lower() in folded]
+        if clash:
+            return [StepResult("*", False, "refused", c) for c in clash]
         for l in learners:
             before = known.get(l["id"])
             gb.update_or_create_student(l["id"], first_name=l["first_name"],
@@ -182,7 +215,7 @@ def release(ws: Workspace, assignment: str) -> StepResult:
     """Generate the assignment from its source and release it into the exchange."""
     prepare(ws, [assignment])
     ws.exchange.mkdir(parents=True, exist_ok=True)
-    os.chmod(ws.exchange, 0o777)  # nbgrader's exchange is world-writable by design
+    os.chmod(ws.exchange, 0o1777)  # world-writable with the sticky bit, as nbgrader's docs say
     api = ws.api()
     outbound = ws.exchange / COURSE_ID / "outbound" / assignment
     if outbound.exists():
@@ -224,8 +257,16 @@ def collect(ws: Workspace, assignment: str, learner_ids: list[str]) -> list[Step
 
 def feedback(ws: Workspace, assignment: str, learner_ids: list[str], *, release_it: bool = True,
              on_each=None) -> list[StepResult]:
-    """Generate each graded learner's HTML feedback and (optionally) release it to them."""
-    api = ws.api()
+    """Generate each graded learner's HTML feedback and (optionally) release it to them.
+
+    The feedback shows points per question and the self-check's hint, never hidden tests, answer
+    keys or what a notebook printed into a test (:class:`grader.preprocessors.LearnerFeedback`).
+    """
+    from .preprocessors import feedback_pipeline
+
+    config = ws.config()
+    feedback_pipeline(config)
+    api = course.make_api(config)
     out = []
     for lid in learner_ids:
         if not (ws.submitted / lid / assignment).exists():
@@ -266,13 +307,21 @@ def export(ws: Workspace, out_dir: Path) -> dict[str, Path]:
 
 
 def write_xlsx(path: Path, table: pd.DataFrame, people: pd.DataFrame) -> None:
-    """Summary (one row per learner, % per assignment), Assignments and Questions sheets."""
-    per = (table.groupby(["learner", "assignment"])[["score", "max_score"]].sum()
-           .assign(percent=lambda d: (100 * d.score / d.max_score).round(1)).reset_index())
-    wide = per.pivot(index="learner", columns="assignment", values="percent")
+    """Summary (one row per learner, % per assignment), Assignments and Questions sheets.
+
+    With nothing graded yet, the sheets are written with their headers only.
+    """
+    if table.empty:
+        per = pd.DataFrame(columns=["learner", "assignment", "score", "max_score", "percent"])
+    else:
+        per = (table.groupby(["learner", "assignment"])[["score", "max_score"]].sum()
+               .assign(percent=lambda d: (100 * d.score / d.max_score).round(1)).reset_index())
+    wide = per.pivot(index="learner", columns="assignment", values="percent") if not per.empty else \
+        pd.DataFrame(index=pd.Index([], name="learner"))
     summary = people.set_index("learner").join(wide, how="left")
     summary["average %"] = wide.mean(axis=1).round(1)
-    summary["needs marking"] = table[table.needs_manual_grade].groupby("learner").size()
+    summary["needs marking"] = (table[table.needs_manual_grade.astype(bool)].groupby("learner").size()
+                                if not table.empty else 0)
     summary["needs marking"] = summary["needs marking"].fillna(0).astype(int)
     with pd.ExcelWriter(path, engine="openpyxl") as xl:
         summary.reset_index().to_excel(xl, sheet_name="Summary", index=False)
@@ -302,14 +351,14 @@ def add_learners(ws: Workspace, learners) -> None:
 
 def autograde(ws: Workspace, assignment: str, learner_ids: list[str], progress: bool = True, *,
               workers: int | None = None, timeout: int | None = None,
-              force: bool = True) -> list[GradeResult]:
+              force: bool = True, sandbox: bool = True) -> list[GradeResult]:
     """Autograde each learner's submission with nbgrader, in parallel; failures are per learner.
 
     ``force`` (the default here, as for ``academy demo``) regrades everything; ``force=False``
     skips submissions already graded and unchanged, which is how an interrupted run resumes.
     """
     return grade_cohort(ws, assignment, learner_ids, workers=workers, timeout=timeout,
-                        force=force, progress=progress)
+                        force=force, progress=progress, sandbox=sandbox)
 
 
 def grade_table(db_url: str) -> pd.DataFrame:
@@ -350,4 +399,4 @@ def learner_table(db_url: str) -> pd.DataFrame:
 
     with Gradebook(db_url) as gb:
         return pd.DataFrame([{"learner": s.id, "first_name": s.first_name, "last_name": s.last_name}
-                             for s in gb.students])
+                             for s in gb.students], columns=["learner", "first_name", "last_name"])

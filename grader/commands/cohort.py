@@ -48,10 +48,17 @@ def _check_assignment(ws, assignment: str) -> str | None:
     return None
 
 
+class BadLearner(ValueError):
+    pass
+
+
 def _learners(ws, args, assignment: str | None = None) -> list[str]:
-    from ..workflow import roster
+    from ..workflow import id_problem, roster
 
     if getattr(args, "learner", None):
+        bad = [p for p in map(id_problem, args.learner) if p]
+        if bad:
+            raise BadLearner("; ".join(bad))
         return list(args.learner)
     ids = set(roster(ws))
     if assignment and ws.submitted.exists():
@@ -145,12 +152,22 @@ def run_autograde(args: argparse.Namespace) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 1
+    from ..sandbox import SandboxUnavailable
+
     ids = _learners(ws, args, args.assignment)
-    rows = grade_cohort(ws, args.assignment, ids, workers=args.workers, timeout=args.timeout,
-                        force=args.force, progress=not args.quiet)
+    try:
+        rows = grade_cohort(ws, args.assignment, ids, workers=args.workers, timeout=args.timeout,
+                            force=args.force, progress=not args.quiet, sandbox=not args.no_sandbox,
+                            memory=args.memory * 1024 ** 2 if args.memory else None)
+    except SandboxUnavailable as exc:
+        print(f"Autograding refused: {exc}", file=sys.stderr)
+        return 2
     code = summarise(rows, f"Autograded {args.assignment} (gradebook: {ws.root / 'gradebook.db'}):")
     if any(r.status == "skipped" for r in rows):
         print("  Skipped submissions were graded before and have not changed; --force regrades them.")
+    if args.no_sandbox:
+        print("  WARNING: graded with --no-sandbox: learner code ran unconfined, with this account's "
+              "access to files and network. These grades are marked as unsandboxed in the report.")
     return code
 
 
@@ -221,6 +238,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--workers", type=int, help="parallel graders (default: one per core)")
     p.add_argument("--timeout", type=int, help="seconds a cell may run (default from nbgrader_config.py: 60)")
     p.add_argument("--force", action="store_true", help="regrade submissions already graded")
+    p.add_argument("--memory", type=int, metavar="MB",
+                   help="memory one submission may use, in MB (default 2048)")
+    p.add_argument("--no-sandbox", action="store_true",
+                   help="run learner code without the bubblewrap sandbox (unsafe; said in the summary "
+                        "and the report)")
     _common(p)
     p.set_defaults(func=run_autograde)
 

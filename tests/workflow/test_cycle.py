@@ -85,11 +85,16 @@ def test_roster_problems_refused(tmp_path, capsys):
     bad = tmp_path / "r.csv"
     bad.write_text("name,mail\nAna,a@x\n", encoding="utf-8")
     assert "no id column" in read_roster(bad)[1][0]
-    bad.write_text("id,first_name\nana,Ana\nana,Again\nb c,Bee\n,None\n", encoding="utf-8")
+    bad.write_text("id,first_name\nana,Ana\nana,Again\nb c,Bee\n,None\nAna,Case\n..,Dots\n"
+                   ".hidden,Dot\nx@y,At\n../up,Up\nok_1.a-b,Fine\n", encoding="utf-8")
     learners, problems = read_roster(bad)
     assert any("line 3" in p and "already used" in p for p in problems)
-    assert any("line 4" in p and "spaces or symbols" in p for p in problems)
+    assert any("line 4" in p and "not allowed" in p for p in problems)
     assert any("line 5" in p and "empty id" in p for p in problems)
+    assert any("line 6" in p and "upper/lower case" in p for p in problems)
+    for line in (7, 8, 9, 10):
+        assert any(f"line {line}:" in p and "not allowed" in p for p in problems), line
+    assert [l["id"] for l in learners] == ["ana", "ok_1.a-b"]
     assert main(["roster", str(bad), "--course", str(tmp_path / "c"), "--quiet"]) == 1
     assert "nothing changed" in capsys.readouterr().err
 

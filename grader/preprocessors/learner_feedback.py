@@ -1,0 +1,106 @@
+"""What a learner's feedback shows: points per question and the self-check's hint, no key.
+
+Runs in nbgrader's ``generate_feedback`` right after ``GetGrades`` (which puts each grade cell's
+score on it). nbgrader would show the hidden tests themselves, answers included (nbgrader issues
+#917 and #1363), and anything a notebook printed while a test ran. Here instead:
+
+* each hidden-test cell shows only "Question 1.2: 1 of 1 point" and the same hint the learner's
+  self-check gives for the answer that was graded (computed from the answer values the sandbox sent,
+  with :func:`grader.check.feedback`), or why there were no points (tampering, a stopped cell);
+* check cells lose their sealed key (``sealed="…"``);
+* the grading record in the notebook's metadata (answer values, notes) is removed.
+
+Trainers see everything as before in formgrader, which reads the autograded notebooks.
+"""
+from __future__ import annotations
+
+import ast
+import html
+import re
+
+from nbformat import from_dict
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+from ..check import Feedback, _label, feedback
+from ..scoring import decode_values
+
+_SEALED = re.compile(r'sealed\s*=\s*"[^"]*"')
+
+
+def _sealed_specs(nb) -> dict[str, str]:
+    """{question: sealed key} from the check cells."""
+    out = {}
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "sealed=" not in cell.source:
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "check" \
+                    and node.args and isinstance(node.args[0], ast.Constant):
+                for kw in node.keywords:
+                    if kw.arg == "sealed" and isinstance(kw.value, ast.Constant):
+                        out[str(node.args[0].value)] = kw.value.value
+    return out
+
+
+def _question(source: str) -> tuple[str | None, str | None]:
+    """(question name, variable) of a hidden test's grade("q1_2", q1_2, ...) call."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None, None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "grade" \
+                and node.args and isinstance(node.args[0], ast.Constant):
+            var = node.args[1].id if len(node.args) > 1 and isinstance(node.args[1], ast.Name) else None
+            return str(node.args[0].value), var
+    return None, None
+
+
+class LearnerFeedback(NbGraderPreprocessor):
+    """See the module docstring."""
+
+    def preprocess(self, nb, resources):
+        info = nb.metadata.pop("academy", None) or {}
+        values = info.get("values") or {}
+        sealed = _sealed_specs(nb)
+        for cell in nb.cells:
+            meta = cell.get("metadata", {}).get("nbgrader") or {}
+            if cell.cell_type != "code":
+                continue
+            if meta.get("grade") and not meta.get("solution"):
+                self._grade_cell(cell, meta, values, sealed)
+            elif "sealed=" in cell.source:
+                cell.source = _SEALED.sub('sealed="…"', cell.source)
+        return nb, resources
+
+    def _grade_cell(self, cell, meta, values, sealed) -> None:
+        gid = meta.get("grade_id", "")
+        name, var = _question(cell.source)
+        name = name or gid.removesuffix("_test")
+        score, points = meta.get("score"), meta.get("points")
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        why = next((o.get("evalue") for o in errors if o.get("ename") in ("Tampered", "NotRun")), None)
+        if why:
+            fb = Feedback(_label(name), "incorrect", why[0].upper() + why[1:] + ".")
+        elif gid in values and name in sealed:
+            decoded = decode_values(values[gid])
+            try:
+                fb = feedback(name, decoded.get(var or name, Ellipsis), sealed=sealed[name])
+            except Exception:  # noqa: BLE001 - feedback must not fail on an odd answer
+                fb = Feedback(_label(name), "form", "This answer could not be checked; make sure it "
+                                                    "has the form the question asks for.")
+        else:
+            fb = None
+        pts = "" if score is None or points is None else \
+            f"{float(score):g} of {float(points):g} point{'s' if float(points) != 1 else ''}"
+        text = f"{_label(name)}: {pts}" + (f"\n{fb.text}" if fb else "")
+        body = f"<b>{html.escape(_label(name))}: {html.escape(pts)}</b>"
+        if fb is not None:
+            body += fb._repr_html_()
+        cell.source = "# Hidden test: your trainer's grader checked your answer here."
+        cell.outputs = [from_dict({"output_type": "display_data", "metadata": {},
+                                   "data": {"text/plain": text, "text/html": body}})]
