@@ -509,7 +509,12 @@ def _finish(ws, assignment: str, lid: str, job: tuple[str, list[str]], recorded:
     if not recorded["success"]:
         return GradeResult(lid, assignment, False, diagnose.explain_failure(recorded["log"], lid, assignment),
                            "failed", notes, seconds=recorded["seconds"], sandboxed=sandboxed)
-    score, max_score = _merge(ws.db_url, assignment, lid, recorded)
+    try:
+        score, max_score = _merge(ws.db_url, assignment, lid, recorded)
+    except Exception as exc:  # noqa: BLE001 - one learner's record never stops the cohort
+        return GradeResult(lid, assignment, False, f"{lid}, {assignment}: graded, but the result could "
+                           f"not be saved in the gradebook ({type(exc).__name__}: {str(exc)[:160]}); "
+                           "run autograde again", "failed", notes, sandboxed=sandboxed)
     notes = notes + diagnose.postcheck(ws.root / "autograded" / lid / assignment, kinds)
     marker = _marker(ws, assignment, lid)
     marker.parent.mkdir(parents=True, exist_ok=True)

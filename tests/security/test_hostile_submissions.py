@@ -1,0 +1,99 @@
+"""Hostile and broken submissions against `academy autograde`, each with its expected outcome.
+
+All cases are graded in one run with two workers (see ``conftest.py``); each test then checks one
+case, or one thing that must hold for the whole cohort.
+"""
+from __future__ import annotations
+
+import pytest
+
+from .cases import CASES
+
+pytestmark = pytest.mark.nbgrader
+
+
+def _question_order(arena) -> list[str]:
+    import nbformat
+
+    from .conftest import AID
+
+    nb = nbformat.read(arena.ws.release / AID / f"{AID}.ipynb", as_version=4)
+    return [c.metadata["nbgrader"]["grade_id"].removesuffix("_test") for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
+
+
+def _expected(arena, case) -> dict[str, float] | None:
+    order = _question_order(arena)
+    full = {q: arena.points[q] for q in order}
+    kind, _, arg = case.expect.partition(":")
+    if kind == "zero":
+        return {q: 0.0 for q in order}
+    if kind == "full":
+        return full
+    if kind == "lose":
+        return {q: (0.0 if q in arg.split(",") else p) for q, p in full.items()}
+    if kind == "from":
+        k = order.index(arg)
+        return {q: (p if i < k else 0.0) for i, (q, p) in enumerate(full.items())}
+    if kind == "before":
+        k = order.index(arg)
+        return {q: p for i, (q, p) in enumerate(full.items()) if i < k}
+    raise ValueError(case.expect)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_case(arena, case):
+    """Does this submission get exactly what it should, with the right note and nothing leaked?"""
+    r = arena.results[case.name]
+    assert r.status == case.status, (r.status, r.message)
+    got = arena.scores.get(case.name, {})
+    want = _expected(arena, case)
+    assert {q: got.get(q, 0.0) for q in want} == want, r.message
+    if case.note:
+        assert case.note in r.message, r.message
+    assert "LEAK" not in arena.outputs[case.name].replace("'LEAK", "").replace('"LEAK', "")
+
+
+def test_enough_cases():
+    assert len(CASES) >= 30
+
+
+def test_honest_learners_untouched(arena):
+    """Do the victim and the probe (graded among the attackers) get every point?"""
+    for lid in ("victim", "probe"):
+        assert sum(arena.scores[lid].values()) == arena.full, arena.results[lid].message
+        assert "tampered" not in arena.results[lid].message
+    assert arena.victim_before == arena.victim_after
+
+
+def test_nothing_survives_grading(arena):
+    """Is every process a submission started gone when its grading ends?"""
+    assert arena.survivors == []
+
+
+def test_no_network(arena):
+    assert arena.connections == []
+
+
+def test_no_files_written_outside(arena):
+    from grader import paths
+
+    assert not (arena.ws.root / "pwned").exists()
+    assert (arena.ws.root / "gradebook.db").stat().st_size > 0
+    assert "backdoor" not in (paths.ROOT / "grader" / "check.py").read_text()
+
+
+def test_secret_never_seen(arena):
+    for lid, text in arena.outputs.items():
+        assert arena.fields["secret"] not in text, lid
+
+
+def test_scratch_cleaned(arena):
+    """Are the workers' gradebook copies gone, and was their folder private?"""
+    scratch = arena.ws.root / ".academy" / "scratch"
+    assert list(scratch.glob("run-*")) == []
+    assert oct(scratch.stat().st_mode & 0o777) == "0o700"
+
+
+def test_every_case_reported_once(arena):
+    assert set(arena.results) >= {c.name for c in CASES} | {"victim", "probe"}
