@@ -4,15 +4,19 @@ Sections: completion per assignment (module) and per track, score distributions,
 difficulty and discrimination (:mod:`.items`), option choices on multiple-choice questions
 (:mod:`.options`), learners at risk with reasons (:mod:`.risk`), role-play averages and rater
 calibration (from the role-play studio's database, when there is one) and leadership-track
-completion (the promotion candidates). Charts are matplotlib PNGs embedded as data URIs, so the
-file opens anywhere with no network and no other files. :func:`load` gathers the data from a
-cohort workspace; :func:`render` only formats tables, so it is also used on synthetic data.
+completion (the promotion candidates), and a warning at the top when any grade was made without
+the autograding sandbox. Charts are matplotlib PNGs embedded as data URIs, so the file opens
+anywhere with no network and no other files. :func:`load` gathers the data from a cohort
+workspace; :func:`render` only shapes tables and fills the Jinja2 template
+``grader/templates/cohort_report.html.j2`` (autoescaped: every name, id and answer a learner or
+rater typed is shown as text, never run as markup), so it is also used on synthetic data.
 """
 from __future__ import annotations
 
 import base64
-import html
 import io
+import json
+import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,19 +28,7 @@ import pandas as pd
 from . import items as item_stats_mod
 from . import options as options_mod
 from . import risk as risk_mod
-
-CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1f2933;background:#f5f7fa}
-main{max-width:1100px;margin:auto;padding:24px}
-h1{margin:0 0 4px}h2{margin-top:36px;border-bottom:2px solid #d9e2ec;padding-bottom:4px}
-.sub{color:#52606d}.cards{display:flex;gap:12px;flex-wrap:wrap;margin:16px 0}
-.card{background:#fff;border-radius:8px;padding:12px 16px;box-shadow:0 1px 3px #0001;min-width:150px}
-.card b{font-size:1.6em;display:block}
-table{border-collapse:collapse;background:#fff;font-size:.9em;margin:8px 0}
-th,td{border:1px solid #e4e7eb;padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#f0f4f8}img{max-width:100%;background:#fff;border-radius:8px}
-.note{color:#52606d;font-size:.9em}.warn{color:#b44d12}.key{font-weight:bold;color:#0b6e4f}
-"""
+from ..templating import chart_label
 
 
 @dataclass
@@ -55,6 +47,7 @@ class CohortData:
     tracks: list | None = None                # grader.tracks.Track list (manifest)
     leaders: list[str] | None = None          # filled while rendering: leadership track complete
     notes: list[str] = field(default_factory=list)
+    unsandboxed: list[tuple[str, str]] = field(default_factory=list)  # (learner, assignment)
 
 
 # --------------------------------------------------------------------------- loading
@@ -73,6 +66,7 @@ def load(ws, roleplay_db: Path | None = None, check_dirs: list[Path] | None = No
     data.answers = options_mod.read_answers(ws.root)
     data.checks = risk_mod.read_check_logs([ws.submitted] + list(check_dirs or []))
     data.roleplay, data.calibration = _roleplay(roleplay_db, data.notes)
+    data.unsandboxed = read_unsandboxed(ws.root, data.notes)
     try:
         from ..tracks import load_manifest
 
@@ -80,6 +74,35 @@ def load(ws, roleplay_db: Path | None = None, check_dirs: list[Path] | None = No
     except Exception as exc:  # noqa: BLE001 - the report works without tracks
         data.notes.append(f"Tracks not shown: {exc}")
     return data
+
+
+def read_unsandboxed(root: Path, notes: list[str] | None = None) -> list[tuple[str, str]]:
+    """(learner, assignment) of every submission graded without the sandbox, sorted.
+
+    Autograding leaves one marker per graded submission, ``COURSE/.academy/graded/<assignment>/
+    <learner>.json``, with ``"sandboxed": true`` or ``false``. A marker that cannot be read, or
+    that predates the sandbox (no ``sandboxed`` key), is counted in ``notes``, not guessed.
+    """
+    out, unreadable, unknown = [], [], []
+    for marker in sorted((Path(root) / ".academy" / "graded").glob("*/*.json")):
+        pair = (marker.stem, marker.parent.name)
+        try:
+            sandboxed = json.loads(marker.read_text(encoding="utf-8")).get("sandboxed")
+        except (OSError, ValueError, AttributeError):
+            unreadable.append(pair)
+            continue
+        if sandboxed is False:
+            out.append(pair)
+        elif sandboxed is not True:
+            unknown.append(pair)
+    if notes is not None:
+        for pairs, what in ((unreadable, "could not be read"),
+                            (unknown, "do not say whether the sandbox was used (graded before it existed)")):
+            if pairs:
+                listed = ", ".join(f"{lid} {aid}" for lid, aid in pairs[:10]) + (" …" if len(pairs) > 10 else "")
+                notes.append(f"The grading records of {len(pairs)} submission(s) {what}: {listed}. "
+                             "Regrade them with `academy autograde ASSIGNMENT --force`.")
+    return out
 
 
 def _default_manifest() -> Path:
@@ -113,14 +136,15 @@ def _roleplay(db: Path | None, notes: list[str]):
     return results, cal
 
 
-# --------------------------------------------------------------------------- charts
+# --------------------------------------------------------------------------- charts and cells
 def _png(fig) -> str:
+    """The figure as a ``data:image/png;base64,…`` URI (only base64 characters: nothing to escape)."""
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
     plt.close(fig)
-    return f'<img alt="chart" src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}">'
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 def _plt():
@@ -132,12 +156,26 @@ def _plt():
     return plt
 
 
-def _table(df: pd.DataFrame, **kw) -> str:
-    return df.to_html(index=False, border=0, na_rep="–", float_format=lambda x: f"{x:.2f}", **kw)
+def _cell(v: Any) -> str | list[str]:
+    """A table cell as text: floats to two decimals, missing values as a dash, lists kept as lists."""
+    if isinstance(v, (list, tuple)):
+        return [str(x) for x in v]
+    if v is None or v is pd.NA or v is pd.NaT:
+        return "–"
+    if isinstance(v, (float, np.floating)):
+        return "–" if math.isnan(v) else f"{v:.2f}"
+    return str(v)
+
+
+def _table(df: pd.DataFrame) -> dict:
+    """A DataFrame as the template's table: column names and rows of text cells (escaped there)."""
+    cols = [str(c) for c in df.columns]
+    rows = [{c: _cell(v) for c, v in zip(cols, rec)} for rec in df.itertuples(index=False, name=None)]
+    return {"columns": cols, "rows": rows, "flag": None}
 
 
 # --------------------------------------------------------------------------- sections
-def _completion(d: CohortData, per: pd.DataFrame, n: int) -> str:
+def _completion(d: CohortData, per: pd.DataFrame, n: int) -> dict:
     plt = _plt()
     sub = per.groupby("assignment").learner.nunique().reindex(sorted(per.assignment.unique()))
     manual = d.table[d.table.needs_manual_grade.astype(bool)].groupby("assignment").learner.nunique()
@@ -150,13 +188,14 @@ def _completion(d: CohortData, per: pd.DataFrame, n: int) -> str:
     ax.set_xlim(0, 100)
     ax.set_xlabel("% of learners who submitted")
     ax.invert_yaxis()
-    html_ = _png(fig) + _table(out.assign(share=lambda x: (100 * x.share).round(0).astype(int).astype(str) + "%"))
-    return html_ + _tracks(d)
+    return {"chart": _png(fig),
+            "table": _table(out.assign(share=lambda x: (100 * x.share).round(0).astype(int).astype(str) + "%")),
+            "tracks": _tracks(d)}
 
 
-def _tracks(d: CohortData) -> str:
+def _tracks(d: CohortData) -> dict | None:
     if not d.tracks:
-        return "<p class='note'>No track manifest: track completion not shown.</p>"
+        return None
     from ..tracks import evaluate
 
     g = d.table.groupby(["learner", "assignment"])
@@ -185,7 +224,7 @@ def _tracks(d: CohortData) -> str:
                      "assignments passed (all learners)":
                          f"{100 * n_ok.sum() / (n_req * max(len(learners), 1)):.0f}%" if t.assignments else "–"})
     d.leaders = leaders
-    return "<h3>Per track</h3>" + _table(pd.DataFrame(rows))
+    return _table(pd.DataFrame(rows))
 
 
 class _TableRecords:
@@ -216,7 +255,7 @@ class _TableRecords:
         return self._rp.get((learner, scorecard), [])
 
 
-def _scores(per: pd.DataFrame) -> str:
+def _scores(per: pd.DataFrame) -> dict:
     plt = _plt()
     avg = per.groupby("learner").percent.mean()
     fig, axes = plt.subplots(1, 2, figsize=(12, 3.6), gridspec_kw={"wspace": 0.55})
@@ -229,16 +268,16 @@ def _scores(per: pd.DataFrame) -> str:
     axes[1].set_xlabel("score (%)")
     axes[1].invert_yaxis()
     q = avg.quantile([0.1, 0.25, 0.5, 0.75, 0.9])
-    line = (f"<p>Median learner average {q[0.5]:.0f}% (middle half {q[0.25]:.0f}–{q[0.75]:.0f}%, "
-            f"10th–90th percentile {q[0.1]:.0f}–{q[0.9]:.0f}%).</p>") if len(avg) else ""
-    return _png(fig) + line
+    line = (f"Median learner average {q[0.5]:.0f}% (middle half {q[0.25]:.0f}–{q[0.75]:.0f}%, "
+            f"10th–90th percentile {q[0.1]:.0f}–{q[0.9]:.0f}%).") if len(avg) else ""
+    return {"chart": _png(fig), "line": line}
 
 
-def _items(d: CohortData) -> str:
+def _items(d: CohortData) -> dict | None:
     plt = _plt()
     wide, maxima = item_stats_mod.item_matrix(d.table)
     if wide.empty:
-        return "<p>No auto-graded questions yet.</p>"
+        return None
     s = item_stats_mod.item_stats(wide, maxima)
     s["verdict"] = item_stats_mod.flag(s)
     fig, ax = plt.subplots(figsize=(7, 4))
@@ -251,57 +290,50 @@ def _items(d: CohortData) -> str:
     ax.set_ylim(min(-0.2, np.nanmin(s.upper_lower_d) - 0.05) if s.upper_lower_d.notna().any() else -0.2, 1)
     worst = s.sort_values(["upper_lower_d", "difficulty"]).reset_index()
     shown = worst.head(40).rename(columns={"item_rest_r": "item-rest r", "upper_lower_d": "D"})
-    more = f"<p class='note'>Showing the 40 items to look at first of {len(s)}.</p>" if len(s) > 40 else ""
-    return (_png(fig) + "<p class='note'>D of 0.3 and above separates well; below 0.2 (red) needs a "
-            "look; negative means weaker learners do better.</p>" + _table(shown) + more)
+    return {"chart": _png(fig), "table": _table(shown), "shown": len(shown), "total": len(s)}
 
 
-def _options(d: CohortData) -> str:
+def _options(d: CohortData) -> dict:
     if d.answers is None or d.answers.empty or not d.kinds:
-        return "<p>No answers read from graded notebooks yet.</p>"
+        return {"message": "No answers read from graded notebooks yet."}
     submitted = d.table.groupby(["assignment", "question"]).learner.nunique()
     n_by_q = {q: int(n) for (_, q), n in submitted.items()}
     opts = options_mod.option_table(d.answers, d.kinds, d.keys, n_by_q)
     if opts.empty:
-        return "<p>No multiple-choice questions answered yet.</p>"
-    parts = []
+        return {"message": "No multiple-choice questions answered yet."}
+    questions = []
     for q, g in opts.groupby("question", sort=True):
-        cells = " ".join(
-            f"<span class='{'key' if c is True else ''}'>{html.escape(str(o))}: {k} ({100 * sh:.0f}%)</span>"
-            for o, k, sh, c in zip(g.option, g["count"], g.share, g.correct))
+        options = [{"option": str(o), "count": int(k), "share": f"{100 * sh:.0f}%", "key": c is True}
+                   for o, k, sh, c in zip(g.option, g["count"], g.share, g.correct)]
         top_wrong = g[g.correct == False]  # noqa: E712 - None means unknown
-        warn = ""
+        warn = None
         if len(top_wrong) and g.correct.any():
             w = top_wrong.iloc[0]
             right = g[g.correct == True]["share"].max()  # noqa: E712
             if w.share >= right:
-                warn = f" <span class='warn'>Distractor {html.escape(str(w.option))} chosen as often as the key: re-teach or reword.</span>"
-        parts.append(f"<tr><td>{html.escape(q)}</td><td>{g.kind.iloc[0]}</td><td>{cells}{warn}</td></tr>")
-    return ("<p class='note'>Correct options in <span class='key'>green bold</span>; shares are of "
-            "learners who submitted the assignment.</p><table><tr><th>question</th><th>kind</th>"
-            "<th>options chosen</th></tr>" + "".join(parts) + "</table>")
+                warn = str(w.option)
+        questions.append({"question": str(q), "kind": str(g.kind.iloc[0]), "options": options, "warn": warn})
+    return {"message": None, "questions": questions}
 
 
-def _risk(d: CohortData, n_learners: int) -> str:
+def _risk(d: CohortData, n_learners: int) -> dict:
     learners = d.people.learner.tolist()
     r = risk_mod.at_risk(d.table, learners, d.checks)
-    checks_note = ("" if d.checks is not None and not d.checks.empty else
-                   "<p class='note'>No self-check logs were collected, so failed self-checks are not "
-                   "counted.</p>")
+    out = {"checks_collected": d.checks is not None and not d.checks.empty, "table": None,
+           "total": len(r), "shown": min(len(r), 200), "learners": n_learners}
     if r.empty:
-        return checks_note + "<p>No learner is at risk by these measures.</p>"
+        return out
     shown = r.head(200).merge(d.people, on="learner", how="left")
     shown.insert(1, "name", (shown.first_name.fillna("") + " " + shown.last_name.fillna("")).str.strip())
     shown = shown.drop(columns=["first_name", "last_name"])
-    shown["reasons"] = shown.reasons.map(lambda rs: "<br>".join(html.escape(x) for x in rs))
-    more = f"<p class='note'>{len(r)} learners at risk; the 200 with most reasons are listed.</p>" if len(r) > 200 else ""
-    return (checks_note + f"<p><b>{len(r)}</b> of {n_learners} learners at risk.</p>"
-            + _table(shown, escape=False) + more)
+    shown["reasons"] = shown.reasons.map(list)  # one reason per line in the table
+    out["table"] = _table(shown)
+    return out
 
 
-def _roleplay_section(d: CohortData) -> str:
+def _roleplay_section(d: CohortData) -> dict | None:
     if d.roleplay is None or len(d.roleplay) == 0:
-        return "<p>No role-play data: no role-play database was found (or nothing scored yet).</p>"
+        return None
     plt = _plt()
     rp = d.roleplay
     by = rp.groupby("scenario_id").agg(scores=("total", "size"), learners=("learner", "nunique"),
@@ -309,27 +341,24 @@ def _roleplay_section(d: CohortData) -> str:
                                        critical_failed=("critical_failed", "mean")).reset_index()
     by["critical_failed"] = (100 * by.critical_failed).round(0).astype(int).astype(str) + "%"
     fig, ax = plt.subplots(figsize=(7, 0.45 * len(by) + 1))
-    ax.barh(by.scenario_id, by.mean_total, color="#3e7cb1")
+    ax.barh([chart_label(x) for x in by.scenario_id], by.mean_total, color="#3e7cb1")
     ax.set_xlim(0, 100)
     ax.set_xlabel("average total (0–100)")
     ax.invert_yaxis()
-    cal = "".join(f"<li><b>{html.escape(c)}</b>: {html.escape(s)}</li>" for c, s in d.calibration)
-    return (_png(fig) + _table(by.rename(columns={"mean_total": "average total"}))
-            + ("<h3>Rater calibration</h3><ul>" + cal + "</ul>" if cal else
-               "<p class='note'>No calibration results (no call scored by two raters).</p>"))
+    return {"chart": _png(fig), "table": _table(by.rename(columns={"mean_total": "average total"})),
+            "calibration": [(str(c), str(s)) for c, s in d.calibration]}
 
 
-def _leadership(d: CohortData) -> str:
+def _leadership(d: CohortData) -> dict | None:
     leaders = d.leaders
     if leaders is None:
-        return "<p class='note'>No track manifest: leadership track not evaluated.</p>"
+        return None
     n = len(d.people)
     names = d.people.set_index("learner")
-    who = ", ".join(html.escape(f"{l} ({names.first_name.get(l) or ''} {names.last_name.get(l) or ''})".replace(" ()", ""))
-                    for l in leaders[:50])
-    return (f"<p><b>{len(leaders)}</b> of {n} learners ({100 * len(leaders) / max(n, 1):.0f}%) have "
-            f"completed the leadership track and are promotion candidates.</p>"
-            + (f"<p>{who}{' …' if len(leaders) > 50 else ''}</p>" if leaders else ""))
+    who = [f"{l} ({names.first_name.get(l) or ''} {names.last_name.get(l) or ''})".replace(" ()", "")
+           for l in leaders[:50]]
+    return {"complete": len(leaders), "learners": n, "share": f"{100 * len(leaders) / max(n, 1):.0f}%",
+            "who": who, "more": len(leaders) > 50}
 
 
 def _compact(df: pd.DataFrame) -> pd.DataFrame:
@@ -341,8 +370,17 @@ def _compact(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def _unsandboxed(d: CohortData) -> dict | None:
+    if not d.unsandboxed:
+        return None
+    return {"shown": d.unsandboxed[:100], "more": max(0, len(d.unsandboxed) - 100),
+            "total": len(d.unsandboxed)}
+
+
 def render(d: CohortData) -> str:
-    """The report as one HTML string."""
+    """The report as one HTML string (the template escapes every value it is given)."""
+    from ..templating import render as render_template
+
     t0 = time.time()
     d.table = _compact(d.table)
     if d.answers is not None:
@@ -353,21 +391,13 @@ def render(d: CohortData) -> str:
     cards = [("learners", n), ("assignments", d.table.assignment.nunique()),
              ("submissions", len(per)), ("median score", f"{avg.median():.0f}%" if len(avg) else "–"),
              ("awaiting manual grading", int(d.table.needs_manual_grade.astype(bool).sum()))]
-    sections = [("Completion per module and track", _completion(d, per, n)),
-                ("Score distributions", _scores(per)),
-                ("Question difficulty and discrimination", _items(d)),
-                ("Multiple-choice options chosen", _options(d)),
-                ("Learners at risk", _risk(d, n)),
-                ("Role-plays", _roleplay_section(d)),
-                ("Leadership-track completion", _leadership(d))]
-    body = "".join(f"<h2>{html.escape(t)}</h2>{s}" for t, s in sections)
-    notes = "".join(f"<p class='note'>{html.escape(x)}</p>" for x in d.notes)
-    card_html = "".join(f"<div class='card'><b>{v}</b>{html.escape(k)}</div>" for k, v in cards)
-    return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(d.title)}</title>"
-            f"<style>{CSS}</style></head><body><main><h1>{html.escape(d.title)}</h1>"
-            f"<p class='sub'>Generated {time.strftime('%Y-%m-%d %H:%M')} by academy report "
-            f"in {time.time() - t0:.1f} s · Call Center Academy</p><div class='cards'>{card_html}</div>"
-            f"{notes}{body}</main></body></html>")
+    # in this order: the track table fills d.leaders, which the leadership section reads
+    sections = {"completion": _completion(d, per, n), "scores": _scores(per), "items": _items(d),
+                "options": _options(d), "risk": _risk(d, n), "roleplay": _roleplay_section(d),
+                "leadership": _leadership(d)}
+    return render_template("cohort_report.html.j2", title=d.title, cards=cards, notes=d.notes,
+                           unsandboxed=_unsandboxed(d), generated=time.strftime("%Y-%m-%d %H:%M"),
+                           seconds=f"{time.time() - t0:.1f}", **sections)
 
 
 def write_report(data: CohortData, out: Path) -> Path:

@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from grader.analytics.report import CohortData, render
+from grader.analytics.report import CohortData, load, render
 from grader.analytics.synthetic import synthetic_cohort
 from grader.cli import main
 from grader.samples import ASSIGNMENT, build_sample_course
@@ -49,6 +49,26 @@ def test_report_from_gradebook(graded, tmp_path, capsys):
     assert f"{ASSIGNMENT}/q0_1" in page
     assert "many failed self-checks: 6 of 7 not correct" in page
     assert (ws.root / ".academy" / "answers-cache.json").exists()
+
+
+@pytest.mark.nbgrader
+def test_report_warns_about_grades_made_without_the_sandbox(graded, tmp_path):
+    """Does the report read autograding's markers and warn at the top only for unsandboxed grades?"""
+    ws, ids = graded
+    data = load(ws, roleplay_db=tmp_path / "none.db")
+    assert data.unsandboxed == []  # the fixture graded in the sandbox
+    assert "Graded without the sandbox" not in render(data)
+    marker = ws.root / ".academy" / "graded" / ASSIGNMENT / f"{ids[1]}.json"
+    original = marker.read_text()
+    assert json.loads(original)["sandboxed"] is True
+    try:  # as `academy autograde --no-sandbox` would have left it
+        marker.write_text(json.dumps({**json.loads(original), "sandboxed": False}))
+        page = render(load(ws, roleplay_db=tmp_path / "none.db"))
+    finally:
+        marker.write_text(original)
+    top = page[:page.index("<h2>")]
+    assert "Graded without the sandbox (--no-sandbox):" in top and f"{ids[1]} {ASSIGNMENT}" in top
+    assert ids[0] not in top
 
 
 @pytest.mark.nbgrader

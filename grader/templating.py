@@ -1,0 +1,37 @@
+"""HTML pages from Jinja2 templates (``grader/templates/``), with autoescaping always on.
+
+Everything a learner, rater or trainer typed (names, answers, role-play notes, scenario and call
+ids) reaches a page only as a template variable, so Jinja2 escapes it; the templates mark nothing
+safe. Charts are passed as ``data:image/png;base64,…`` URIs, which contain no character that
+escaping changes.
+"""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@functools.cache
+def environment():
+    """The shared Jinja2 environment: templates from grader/templates, every value escaped."""
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
+                              autoescape=True, undefined=jinja2.StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def render(template: str, **context) -> str:
+    """Render ``grader/templates/<template>`` with ``context`` (all values escaped)."""
+    return environment().get_template(template).render(**context)
+
+
+def chart_label(text) -> str:
+    """A name typed by a learner or rater, safe as matplotlib text: shown as typed, never as TeX.
+
+    matplotlib reads text between two ``$`` as math, so a rater called ``$\\frac{$`` would stop the
+    whole report with a parse error; escaped dollars are drawn as plain dollar signs.
+    """
+    return str(text).replace("$", r"\$")
