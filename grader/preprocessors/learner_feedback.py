@@ -60,6 +60,22 @@ def _question(source: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _scrub(node, secrets: list[str]):
+    """Replace every sealed key inside an output (text, tracebacks, rich data) with '…'."""
+    if isinstance(node, str):
+        for k in secrets:
+            if k and k in node:
+                node = node.replace(k, "…")
+        return node
+    if isinstance(node, list):
+        for i, v in enumerate(node):
+            node[i] = _scrub(v, secrets)
+    elif isinstance(node, dict):
+        for k in list(node):
+            node[k] = _scrub(node[k], secrets)
+    return node
+
+
 class LearnerFeedback(NbGraderPreprocessor):
     """See the module docstring."""
 
@@ -73,8 +89,11 @@ class LearnerFeedback(NbGraderPreprocessor):
                 continue
             if meta.get("grade") and not meta.get("solution"):
                 self._grade_cell(cell, meta, values, sealed)
-            elif "sealed=" in cell.source:
-                cell.source = _SEALED.sub('sealed="…"', cell.source)
+            else:
+                if "sealed=" in cell.source:
+                    cell.source = _SEALED.sub('sealed="…"', cell.source)
+                for out in cell.get("outputs", []):  # a traceback can quote a check cell's key
+                    _scrub(out, list(sealed.values()))
         return nb, resources
 
     def _grade_cell(self, cell, meta, values, sealed) -> None:

@@ -97,3 +97,44 @@ def test_scratch_cleaned(arena):
 
 def test_every_case_reported_once(arena):
     assert set(arena.results) >= {c.name for c in CASES} | {"victim", "probe"}
+
+
+def test_feedback_never_leaks(arena):
+    """Does every learner's feedback show points and hints, and never a hidden test, key or seal?"""
+    import ast
+    import re
+
+    import nbformat
+
+    from grader import paths
+    from grader.workflow import feedback
+
+    from .conftest import AID
+
+    ids = sorted(arena.results)
+    rows = feedback(arena.ws, AID, ids, release_it=False)
+    made = [r.learner for r in rows if r.status == "generated"]
+    assert "victim" in made and len(made) >= len(ids) - 2, [(r.learner, r.message) for r in rows if not r.ok]
+    source = nbformat.read(paths.SOLUTIONS / AID / f"{AID}.ipynb", as_version=4)
+    hidden = [c.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
+              for c in source.cells if "### BEGIN HIDDEN TESTS" in c.source]
+    test_lines = [l.strip() for h in hidden for l in h.splitlines() if l.strip()]
+    release = nbformat.read(arena.ws.release / AID / f"{AID}.ipynb", as_version=4)
+    seals = re.findall(r'sealed="([^"]+)"', "".join(c.source for c in release.cells))
+    assert test_lines and seals
+    keys = []
+    for h in hidden:
+        for node in ast.walk(ast.parse(h)):
+            if isinstance(node, ast.keyword) and node.arg == "answer":
+                keys.append("answer=" + ast.unparse(node.value)[:40])
+    for lid in made:
+        html = (arena.ws.root / "feedback" / lid / AID / f"{AID}.html").read_text(encoding="utf-8")
+        for bad in ["BEGIN HIDDEN TESTS", "no credit for this answer", *seals, *keys]:
+            assert bad not in html, (lid, bad[:60])
+        for line in test_lines:
+            assert line not in html, (lid, line)
+        assert "Question 1.1" in html and "point" in html
+    victim = (arena.ws.root / "feedback" / "victim" / AID / f"{AID}.html").read_text(encoding="utf-8")
+    assert "Correct" in victim
+    blank = (arena.ws.root / "feedback" / "read_solutions" / AID / f"{AID}.html").read_text(encoding="utf-8")
+    assert "Not answered yet" in blank
