@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help demo test test-fast lab build data roleplay report browser lock clean
+.PHONY: help demo test test-fast lab build data roleplay report browser sandbox lock clean
 
 help:
 	@echo "make demo      build exercises, grade a synthetic cohort of 24 with nbgrader, summarise"
@@ -25,7 +25,7 @@ $(STAMP): requirements.lock pyproject.toml grader/jupyterlab/overrides.json
 	cp grader/jupyterlab/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) sandbox
 	$(BIN)/academy demo
 
 build: $(STAMP)
@@ -43,10 +43,18 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-test: $(STAMP) browser
+# Debian's bubblewrap: every submission is graded in its own sandbox (see README, Security model).
+sandbox:
+	@if ! command -v bwrap >/dev/null 2>&1; then \
+	  echo "Installing Debian's bubblewrap for sandboxed grading"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq bubblewrap >/dev/null; \
+	fi
+
+test: $(STAMP) browser sandbox
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
-test-fast: $(STAMP)
+test-fast: $(STAMP) sandbox
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not browser and not nbgrader" --ignore=tests/notebooks
 
 lab: $(STAMP)

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import sys
 import time
 from pathlib import Path
 
 from .. import paths
+
+
+DEMO_MARK = ".academy-demo"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -24,6 +28,11 @@ def run(args: argparse.Namespace) -> int:
     from ..workflow import Workspace, add_learners, grade_table, prepare
 
     t0 = time.time()
+    out = Path(args.out)
+    if out.exists() and any(out.iterdir()) and not (out / DEMO_MARK).is_file():
+        print(f"Refusing to use {out}: it is not empty and was not made by `academy demo`, "
+              "which replaces its folder. Give an empty or new folder with --out.", file=sys.stderr)
+        return 1
     ids = args.assignment or assignments()
     if not ids:
         print("There are no exercises in solutions/ yet: nothing to demonstrate.")
@@ -37,9 +46,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"    {len(changed)} file(s) changed" if changed else "    exercises/ already up to date")
 
     ws = Workspace(Path(args.out))
-    if ws.root.exists():
+    if ws.root.exists() and any(ws.root.iterdir()):
         shutil.rmtree(ws.root)
-    ws.root.mkdir(parents=True)
+    ws.root.mkdir(parents=True, exist_ok=True)
+    (ws.root / DEMO_MARK).write_text("Made by `academy demo`; the next demo run replaces this folder.\n")
     print(f"2/5 Setting up the course workspace in {ws.root} (nbgrader gradebook: gradebook.db) …")
     prepare(ws, ids)
     learners = make_learners(args.learners, seed=args.seed)
@@ -49,10 +59,17 @@ def run(args: argparse.Namespace) -> int:
     for aid in ids:
         write_submissions(learners, aid, ws.release, paths.SOLUTIONS, ws.submitted, seed=args.seed)
 
-    print(f"4/5 Autograding with nbgrader, {args.workers or default_workers()} notebooks at a time …")
-    problems = [r for r in grade_assignments(ws, ids, [l.id for l in learners], force=True,
-                                             progress=not args.quiet, workers=args.workers)
-                if not r.ok]
+    from ..sandbox import SandboxUnavailable
+
+    print(f"4/5 Autograding with nbgrader, {args.workers or default_workers()} notebooks at a time, "
+          f"each in its own sandbox …")
+    try:
+        problems = [r for r in grade_assignments(ws, ids, [l.id for l in learners], force=True,
+                                                 progress=not args.quiet, workers=args.workers)
+                    if not r.ok]
+    except SandboxUnavailable as exc:
+        print(f"Autograding refused: {exc}", file=sys.stderr)
+        return 2
 
     print("5/5 Exporting grades …")
     from nbgrader.api import Gradebook
