@@ -1,9 +1,12 @@
 """Seconds per notebook: stock ``nbgrader autograde`` against ``academy``'s parallel autograde.
 
 Builds a synthetic cohort on the self-contained sample assignment (:mod:`grader.samples`), copies
-the course folder twice and grades one copy with the stock CLI (one process, as a trainer would
-run it) and the other with :func:`grader.autograding.grade_cohort`, in the same run, and prints
-both rates and their ratio. It also checks that both gave the same per-cell scores.
+the course folder three times and grades one copy with the stock CLI (one process, as a trainer
+would run it), one with :func:`grader.autograding.grade_cohort` as trainers run it (every
+submission in its own bubblewrap sandbox) and one with the sandbox off, in the same run. It prints
+the rates, the speed-up over stock (target: 2x or better with the sandbox on 2 cores) and the
+sandbox's own cost as a ratio (sandboxed time / unsandboxed time), and checks that all three gave
+the same per-cell scores.
 
     .venv/bin/python benchmarks/autograde_speed.py [--learners 24] [--workers N]
 """
@@ -41,7 +44,7 @@ def main() -> int:
         write_submissions(learners, ASSIGNMENT, ws.release, base / "source", ws.submitted, seed=5)
         n = len(learners)
         copies = {}
-        for name in ("stock", "academy"):
+        for name in ("stock", "academy", "unsandboxed"):
             shutil.copytree(base, Path(tmp) / name)
             copies[name] = Workspace(Path(tmp) / name / "course", source=Path(tmp) / name / "source")
 
@@ -56,15 +59,24 @@ def main() -> int:
         results = grade_cohort(copies["academy"], ASSIGNMENT, [l.id for l in learners],
                                workers=workers, force=True, progress=False)
         ours_s = time.perf_counter() - t
+        t = time.perf_counter()
+        results += grade_cohort(copies["unsandboxed"], ASSIGNMENT, [l.id for l in learners],
+                                workers=workers, force=True, progress=False, sandbox=False)
+        bare_s = time.perf_counter() - t
         failed = [r for r in results if not r.ok]
-        same = (grade_table(copies["stock"].db_url).sort_values(["learner", "question"]).reset_index(drop=True)
-                .equals(grade_table(copies["academy"].db_url).sort_values(["learner", "question"]).reset_index(drop=True)))
+
+        def table(name):
+            return grade_table(copies[name].db_url).sort_values(["learner", "question"]).reset_index(drop=True)
+
+        same = table("stock").equals(table("academy")) and table("stock").equals(table("unsandboxed"))
         load = os.getloadavg()[0]
         print(f"cohort: {n} learners x 1 notebook ({ASSIGNMENT}), {os.cpu_count()} cores, "
               f"load average {load:.1f} at the end")
         print(f"stock nbgrader autograde : {stock_s:7.1f} s  {stock_s / n:6.2f} s/notebook")
-        print(f"academy autograde ({workers} workers): {ours_s:7.1f} s  {ours_s / n:6.2f} s/notebook")
-        print(f"speed-up                 : {stock_s / ours_s:7.2f}x")
+        print(f"academy autograde, sandboxed ({workers} workers)  : {ours_s:7.1f} s  {ours_s / n:6.2f} s/notebook")
+        print(f"academy autograde, no sandbox ({workers} workers): {bare_s:7.1f} s  {bare_s / n:6.2f} s/notebook")
+        print(f"speed-up over stock, sandboxed : {stock_s / ours_s:7.2f}x  (target: 2x or better)")
+        print(f"sandbox cost (sandboxed / unsandboxed time): {ours_s / bare_s:5.2f}x")
         print(f"same per-cell scores     : {'yes' if same else 'NO'}; failures: {len(failed)}")
         return 0 if same and not failed else 1
 

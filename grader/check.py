@@ -7,9 +7,12 @@ not, gives the hint written for that particular wrong choice. It never shows the
 
 In ``solutions/`` the check cell carries the question's kind and hints only; the answer lives in
 the hidden grade cell (:func:`grade`). When exercises are built, :mod:`grader.nbgrader_ext` merges
-the two into a *sealed* spec in the released check cell: answers become salted digests (numbers
-stay numbers, so "too high / too low" hints work), so the key is not readable in the notebook.
-The hidden grade cell, restored by nbgrader at grading time, decides the grade.
+the two into a *sealed* spec in the released check cell: answers become digests salted with the
+question's name, and numbers stay plain numbers (so "too high / too low" hints work). That keeps
+the key from being read at a glance; it is obfuscation, not secrecy, and a check that says right or
+wrong can always be brute-forced on a small answer space. The grade never depends on it: the hidden
+grade cell, restored by nbgrader at grading time, runs outside the learner's sandbox on the answer
+values (:mod:`grader.preprocessors.sandboxed_execute`).
 
 Kinds of question: ``choice`` (one letter), ``multi`` (pick all that apply, partial credit),
 ``order`` (a list in sequence, partial credit), ``classify`` (a dict item -> category, partial
