@@ -29,6 +29,10 @@ _pre = list(GenerateAssignment.class_traits()["preprocessors"].default())
 _pre.insert(_pre.index(next(p for p in _pre if p.__name__ == "ClearSolutions")) + 1, SealChecks)
 c.GenerateAssignment.preprocessors = _pre
 
+# Formgrader and feedback pages sanitize HTML in cell outputs (a learner's output must never run
+# script in a trainer's browser); learners' Markdown is sanitized while autograding.
+c.HTMLExporter.sanitize_html = True
+
 # One learner's runaway cell must not hold up the cohort.
 c.ExecutePreprocessor.timeout = 60
 c.Execute.timeout = 60

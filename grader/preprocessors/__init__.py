@@ -7,7 +7,7 @@ Where each runs, in order (the rest are nbgrader's own, unchanged):
     (set in ``nbgrader_config.py``).
 
 ``academy autograde`` (:func:`autograde_pipeline` sets this up)
-    sanitize: :class:`RepairStructure`, then nbgrader's ``ClearOutput``, ``DeduplicateIds``,
+    sanitize: :class:`RepairStructure`, :class:`SanitizeLearnerHTML`, then nbgrader's ``ClearOutput``, ``DeduplicateIds``,
     ``OverwriteKernelspec``, ``OverwriteCells``, ``CheckCellMetadata``;
     autograde: :class:`SandboxedExecute` (in place of nbgrader's ``Execute``), nbgrader's
     ``IgnorePattern``, ``ClearMetadataPreprocessor``, ``LimitOutput``, then
@@ -22,10 +22,12 @@ from __future__ import annotations
 from .learner_feedback import LearnerFeedback
 from .limit_output_size import LimitOutputSize
 from .repair_structure import RepairStructure
+from .sanitize_learner_html import SanitizeLearnerHTML
 from .sandboxed_execute import SandboxedExecute
 from .seal_checks import SealChecks
 
-__all__ = ["LearnerFeedback", "LimitOutputSize", "RepairStructure", "SandboxedExecute", "SealChecks",
+__all__ = ["LearnerFeedback", "LimitOutputSize", "RepairStructure", "SandboxedExecute", "SanitizeLearnerHTML",
+           "SealChecks",
            "autograde_pipeline", "feedback_pipeline"]
 
 
@@ -35,8 +37,8 @@ def autograde_pipeline(config) -> None:
     from nbgrader.preprocessors import Execute
 
     san = [p for p in Autograde.class_traits()["sanitize_preprocessors"].default()
-           if p is not RepairStructure]
-    config.Autograde.sanitize_preprocessors = [RepairStructure, *san]
+           if p not in (RepairStructure, SanitizeLearnerHTML)]
+    config.Autograde.sanitize_preprocessors = [RepairStructure, SanitizeLearnerHTML, *san]
     config.RepairStructure.release_dir = config.CourseDirectory.release_directory
     pre = list(Autograde.class_traits()["autograde_preprocessors"].default())
     if Execute not in pre:

@@ -61,7 +61,8 @@ def _clean_output(o) -> dict | None:
         return {"output_type": "stream", "name": o["name"], "text": o["text"]}
     if kind in ("display_data", "execute_result") and isinstance(o.get("data"), dict):
         data = {str(k): v for k, v in o["data"].items()
-                if isinstance(v, (str, dict, list)) and isinstance(k, str) and "/" in k}
+                if isinstance(v, (str, dict, list)) and isinstance(k, str) and "/" in k
+                and "javascript" not in k and "ecmascript" not in k and "widget" not in k}
         out = {"output_type": kind, "data": data,
                "metadata": o["metadata"] if isinstance(o.get("metadata"), dict) else {}}
         if kind == "execute_result":

@@ -208,5 +208,13 @@ while True:
          code="q1_7 = list(range(3_000_000))"),
     Case("lost_metadata", base="solved", where="meta-lost", expect="full", note="matched to the release",
          why="every cell lost its nbgrader metadata", code=""),
+    Case("script_in_written_answer", base="solved", where="meta:", expect="full",
+         why="stored XSS against the trainer in formgrader", code="""
+cell('q1_14').source = 'I would apologise. <script>alert(1)</script><img src=x onerror=alert(1)>'
+"""),
+    Case("script_in_output", base="solved", where="q1_2", expect="full", code="""
+display({{'text/html': '<script>alert(2)</script><b onmouseover=alert(3)>hi</b>',
+          'application/javascript': 'alert(4)'}}, raw=True)
+"""),
     Case("input_call", base="solved", where="q1_12", expect="lose:q1_12", code="name = input('Your name? ')"),
 ]

@@ -138,3 +138,43 @@ def test_feedback_never_leaks(arena):
     assert "Correct" in victim
     blank = (arena.ws.root / "feedback" / "read_solutions" / AID / f"{AID}.html").read_text(encoding="utf-8")
     assert "Not answered yet" in blank
+
+
+def test_no_script_reaches_a_trainers_browser(arena):
+    """Written answers and outputs with script are harmless in the graded notebook as rendered."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    from grader import course
+
+    from .conftest import AID
+
+    from html.parser import HTMLParser
+
+    class Active(HTMLParser):
+        """Script elements and event-handler attributes that carry the attacker's alert()."""
+
+        def __init__(self):
+            super().__init__()
+            self.found, self._in_script = [], False
+
+        def handle_starttag(self, tag, attrs):
+            self._in_script = tag == "script"
+            self.found += [f"{tag} {k}" for k, v in attrs if k.startswith("on") and "alert" in (v or "")]
+
+        def handle_data(self, data):
+            if self._in_script and "alert(" in data:
+                self.found.append("script alert")
+
+        def handle_endtag(self, tag):
+            self._in_script = False
+
+    config = course.load_config()
+    for lid in ("script_in_written_answer", "script_in_output"):
+        nb = nbformat.read(arena.ws.root / "autograded" / lid / AID / f"{AID}.ipynb", as_version=4)
+        body, _ = HTMLExporter(config=config).from_notebook_node(nb)
+        parser = Active()
+        parser.feed(body)
+        assert parser.found == [], (lid, parser.found)
+    written = arena.outputs["script_in_written_answer"]
+    assert "I would apologise" in written and "<script>alert(1)" not in written

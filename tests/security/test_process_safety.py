@@ -116,3 +116,40 @@ def test_demo_refuses_a_folder_it_did_not_make(tmp_path, capsys):
     assert main(["demo", "--out", str(mine), "--learners", "2", "--quiet"]) == 1
     assert "not made by `academy demo`" in capsys.readouterr().err
     assert (mine / "thesis.docx").read_text() == "years of work"
+
+
+def test_private_dir_refuses_a_planted_folder(tmp_path, monkeypatch):
+    """A predictable socket folder someone else made (open mode, or a link) is not used."""
+    import tempfile
+
+    from grader.workflow import private_dir
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    planted = tmp_path / f"academy-ipc-{os.getuid()}"
+    planted.mkdir(mode=0o777)
+    planted.chmod(0o777)
+    got = private_dir("academy-ipc")
+    assert got != planted and oct(got.stat().st_mode & 0o777) == "0o700"
+    planted.rmdir()
+    target = tmp_path / "elsewhere"
+    target.mkdir(mode=0o700)
+    planted.symlink_to(target)
+    assert private_dir("academy-ipc") not in (planted, target)
+    planted.unlink()
+    assert private_dir("academy-ipc") == planted and oct(planted.stat().st_mode & 0o777) == "0o700"
+
+
+def test_export_with_no_submissions_writes_headers(tmp_path, capsys):
+    import csv
+
+    from grader.workflow import Workspace, prepare
+    from grader.samples import write_sample_source
+
+    write_sample_source(tmp_path / "source")
+    ws = Workspace(tmp_path / "course", source=tmp_path / "source")
+    prepare(ws, [ASSIGNMENT])
+    assert main(["export", "--course", str(ws.root), "--source", str(ws.source_dir), "--quiet"]) == 0
+    rows = list(csv.reader((ws.root / "export" / "question_scores.csv").open()))
+    assert rows[0][:4] == ["learner", "assignment", "notebook", "question"] and len(rows) == 1
+    assert (ws.root / "export" / "grades.csv").read_text().startswith("assignment")
+    assert (ws.root / "export" / "grades.xlsx").stat().st_size > 0

@@ -41,6 +41,7 @@ def test_cycle_release_to_export(tmp_path, capsys):
                                          "ben,Ben,Okafor,\ncai,Cai,Li,\n", encoding="utf-8")
     assert main(["roster", str(tmp_path / "roster.csv"), *opts]) == 0
     assert main(["release", ASSIGNMENT, *opts]) == 0
+    assert oct((course / "exchange").stat().st_mode & 0o7777) == "0o1777"  # sticky, as nbgrader says
     ws = Workspace(course, source=tmp_path / "source")
     answers = {"ana": "'C'", "ben": "'A'"}  # cai never submits
     for lid, answer in answers.items():
