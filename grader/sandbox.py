@@ -57,6 +57,7 @@ class Limits:
     grace_seconds: float = 5.0
     notebook_seconds: float = 900.0
     inbox_bytes: int = 50 * 1024 ** 2
+    inbox_files: int = 500
 
 
 @dataclass
@@ -263,12 +264,17 @@ class Sandbox:
     # -- running a job -----------------------------------------------------------------
     def fill_inbox(self, folder: Path) -> list[str]:
         """Copy the submission's own regular files (no links) into the inbox; notes of skips."""
-        notes, used = [], 0
+        notes, used, count = [], 0, 0
         for p in sorted(folder.rglob("*")):
             rel = p.relative_to(folder)
             if any(part.startswith(".") for part in rel.parts) or p.is_symlink() or not p.is_file():
                 continue
             size = p.stat().st_size
+            count += 1
+            if count > self.limits.inbox_files:
+                notes.append(f"only the first {self.limits.inbox_files} of the submission's files were "
+                             "given to the notebook")
+                break
             if used + size > self.limits.inbox_bytes:
                 notes.append(f"{rel} was not given to the notebook (the submission's files are over "
                              f"{self.limits.inbox_bytes // 1024 ** 2} MB)")

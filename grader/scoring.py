@@ -258,6 +258,9 @@ def tamper_findings(source: str) -> list[str]:
                     add(f"rebinds {a.asname or a.name}")
         elif isinstance(node, ast.ImportFrom):
             mod = node.module or ""
+            if mod == "grader.check" and not node.level and all(
+                    a.name == "check" and a.asname in (None, "check") for a in node.names):
+                continue  # the setup cell's own line, copied by a learner: the public self-check
             if node.level or not _module_allowed(mod if mod != "grader" else "grader.datasets"):
                 add(f"imports from {mod or '.'}")
             for a in node.names:

@@ -216,5 +216,10 @@ cell('q1_14').source = 'I would apologise. <script>alert(1)</script><img src=x o
 display({{'text/html': '<script>alert(2)</script><b onmouseover=alert(3)>hi</b>',
           'application/javascript': 'alert(4)'}}, raw=True)
 """),
+    Case("copies_setup_line", base="solved", where="new", expect="full",
+         why="an honest learner re-running the setup imports in a cell of their own", code="""
+from grader.check import check
+from grader.datasets import load
+"""),
     Case("input_call", base="solved", where="q1_12", expect="lose:q1_12", code="name = input('Your name? ')"),
 ]

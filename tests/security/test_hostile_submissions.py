@@ -51,6 +51,8 @@ def test_case(arena, case):
     assert {q: got.get(q, 0.0) for q in want} == want, r.message
     if case.note:
         assert case.note in r.message, r.message
+    elif case.expect == "full":
+        assert "tampered" not in r.message, r.message
     assert "LEAK" not in arena.outputs[case.name].replace("'LEAK", "").replace('"LEAK', "")
 
 
