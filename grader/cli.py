@@ -25,7 +25,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _skip_slow_format_plugin() -> None:
+    """Start without jsonschema's optional IRI format checker (``rfc3987_syntax``).
+
+    jsonschema imports that optional plugin, which compiles a Lark grammar at import: 2-5 s on every
+    command that touches nbformat (python-jsonschema/jsonschema#1392). Notebook schemas use no
+    ``format`` keyword at all (``tests/test_cli_speed.py`` checks), so nothing is lost: jsonschema
+    skips IRI checks exactly as it does where the plugin is not installed. Only this command's own
+    process (and its grading workers) is affected, not Jupyter or the learners' kernels.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)  # an import of it now raises ImportError
+
+
 def main(argv: list[str] | None = None) -> int:
+    _skip_slow_format_plugin()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
