@@ -8,17 +8,19 @@ Where each runs, in order (the rest are nbgrader's own, unchanged):
 
 ``academy autograde`` (:func:`autograde_pipeline` sets this up)
     sanitize: :class:`RepairStructure`, :class:`SanitizeLearnerHTML`, then nbgrader's ``ClearOutput``, ``DeduplicateIds``,
-    ``OverwriteKernelspec``, ``OverwriteCells``, ``CheckCellMetadata``;
+    ``OverwriteKernelspec``, ``OverwriteCells``, then :class:`FastCheckCellMetadata` (nbgrader's
+    ``CheckCellMetadata`` with its schema compiled once);
     autograde: :class:`SandboxedExecute` (in place of nbgrader's ``Execute``), nbgrader's
     ``IgnorePattern``, ``ClearMetadataPreprocessor``, ``LimitOutput``, then
-    :class:`LimitOutputSize`, then nbgrader's ``SaveAutoGrades``, ``AssignLatePenalties``,
-    ``CheckCellMetadata``.
+    :class:`LimitOutputSize`, then nbgrader's ``SaveAutoGrades``, ``AssignLatePenalties``, then
+    :class:`FastCheckCellMetadata`.
 
 ``academy feedback``
     nbgrader's ``GetGrades``, then :class:`LearnerFeedback`, then ``CSSHTMLHeaderPreprocessor``.
 """
 from __future__ import annotations
 
+from .check_cell_metadata import FastCheckCellMetadata
 from .learner_feedback import LearnerFeedback
 from .limit_output_size import LimitOutputSize
 from .repair_structure import RepairStructure
@@ -26,7 +28,7 @@ from .sanitize_learner_html import SanitizeLearnerHTML
 from .sandboxed_execute import SandboxedExecute
 from .seal_checks import SealChecks
 
-__all__ = ["LearnerFeedback", "LimitOutputSize", "RepairStructure", "SandboxedExecute", "SanitizeLearnerHTML",
+__all__ = ["FastCheckCellMetadata", "LearnerFeedback", "LimitOutputSize", "RepairStructure", "SandboxedExecute", "SanitizeLearnerHTML",
            "SealChecks",
            "autograde_pipeline", "feedback_pipeline"]
 
@@ -38,7 +40,12 @@ def autograde_pipeline(config) -> None:
 
     san = [p for p in Autograde.class_traits()["sanitize_preprocessors"].default()
            if p not in (RepairStructure, SanitizeLearnerHTML)]
-    config.Autograde.sanitize_preprocessors = [RepairStructure, SanitizeLearnerHTML, *san]
+    from nbgrader.preprocessors import CheckCellMetadata
+
+    def fast(steps):
+        return [FastCheckCellMetadata if p is CheckCellMetadata else p for p in steps]
+
+    config.Autograde.sanitize_preprocessors = fast([RepairStructure, SanitizeLearnerHTML, *san])
     config.RepairStructure.release_dir = config.CourseDirectory.release_directory
     pre = list(Autograde.class_traits()["autograde_preprocessors"].default())
     if Execute not in pre:
@@ -47,7 +54,7 @@ def autograde_pipeline(config) -> None:
     pre = [SandboxedExecute if p is Execute else p for p in pre]
     limit = next(p for p in pre if p.__name__ == "LimitOutput")
     pre.insert(pre.index(limit) + 1, LimitOutputSize)
-    config.Autograde.autograde_preprocessors = pre
+    config.Autograde.autograde_preprocessors = fast(pre)
     if "timeout" in config.Execute and "timeout" not in config.SandboxedExecute:
         config.SandboxedExecute.timeout = config.Execute.timeout
 
