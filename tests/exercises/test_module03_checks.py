@@ -46,3 +46,20 @@ def test_agent_day_figures_follow_from_the_table():
     conf = 100 * sum(v == "Work" for v in log.values()) / sum(v == "Work" for v in plan.values())
     assert agent["q3_4"] == pytest.approx(adh, abs=0.05)
     assert agent["q3_5"] == pytest.approx(conf, abs=0.05)
+
+
+def test_lesson_3_2_worked_examples_match_the_data():
+    """Are the figures lesson 3.2 works out on paper (Daniel E302, Ahmed E304) what the committed
+    schedule and state log give, and does its code look at one agent's plan and log together?"""
+    import nbformat
+
+    from checks_support import ROOT
+
+    s, st = load("agent_schedule.csv"), load("agent_states.csv")
+    text = "\n".join(c.source for c in nbformat.read(
+        ROOT / "course" / "03-time-management" / "03.2-working-day-adherence.ipynb", 4).cells)
+    for agent, (adh_txt, conf_txt) in {"E302": ("98.3%", "98.1%"), "E304": ("89.6%", "90.5%")}.items():
+        adh, conf = adherence(s.to_dict("records"), st.to_dict("records"), agent)
+        assert f"{adh:.1f}%" == adh_txt and f"{conf:.1f}%" == conf_txt
+        assert adh_txt in text and conf_txt in text
+    assert 'agent = "E302"' in text and "E301" not in text and "E303" not in text
