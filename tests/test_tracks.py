@@ -148,6 +148,8 @@ def test_agent_track_takes_agent_parts_and_one_scored_practice_call():
     (call,) = ts["agent"].roleplays
     assert call.scorecard == "customer-call" and call.min_total == card["pass_mark"] and call.no_critical_fail
     assert all(a.title for t in ts.values() for a in t.assignments), "learners should see words, not ids"
+    assert "07-agent-final" in agent and "08-leadership-final" not in agent
+    assert {"07-agent-final", "08-leadership-final"} <= {a.id for a in ts["leadership"].assignments}
 
 
 def test_agent_assessments_need_no_code():
