@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help demo test test-fast lab build data roleplay report browser lock clean
+.PHONY: help demo test test-fast lab build data roleplay report browser pdftools lock clean
 
 help:
 	@echo "make demo      build exercises, grade a synthetic cohort of 24 with nbgrader, summarise"
@@ -43,7 +43,15 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-test: $(STAMP) browser
+# poppler-utils (pdftoppm, pdftotext) to check rendered certificates; a CJK font for names in Chinese.
+pdftools:
+	@if [ ! -x /usr/bin/pdftoppm ] || [ ! -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then \
+	  echo "Installing poppler-utils and a CJK font for the certificate tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils fonts-wqy-microhei >/dev/null; \
+	fi
+
+test: $(STAMP) browser pdftools
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 test-fast: $(STAMP)
