@@ -143,11 +143,14 @@ class ReviewSession:
         q = self.today[i - 1]
         fb = feedback(q.question, value, sealed=q.sealed)
         if fb.status in TRIED:
-            self.log.parent.mkdir(parents=True, exist_ok=True)
             row = {"time": dt.datetime.now().strftime("%Y-%m-%dT%H:%M:%S"), "question": q.question,
                    "folder": q.assignment, "status": fb.status, "source": "review"}
-            with self.log.open("a", encoding="utf-8") as fh:
-                fh.write(json.dumps(row) + "\n")
+            try:
+                self.log.parent.mkdir(parents=True, exist_ok=True)
+                with self.log.open("a", encoding="utf-8") as fh:
+                    fh.write(json.dumps(row) + "\n")
+            except OSError:
+                pass  # a read-only course folder must never break a learner's review
         return fb
 
     def show(self) -> None:

@@ -92,3 +92,15 @@ def test_session_checks_like_the_exercise_and_logs_to_the_same_log(tmp_path):
     assert [r["status"] for r in rows[-2:]] == ["correct", "incorrect"] and rows[-1]["source"] == "review"
     assert set(progress.load_checks([log]).folder) == {aid}
     assert parse_answer("['A', 'C']") == ["A", "C"] and parse_answer("B") == "B" and parse_answer("") is ...
+
+
+def test_read_only_log_folder_never_breaks_the_review(tmp_path):
+    """When the log cannot be written (a read-only course folder), is the answer still checked?"""
+    aid = "03-time-management-agent"
+    log = tmp_path / ".academy" / "checks.jsonl"
+    log.parent.mkdir()
+    log.write_text("\n".join(json.dumps({"time": "2026-11-01T09:00:00", "question": q, "folder": aid,
+                                         "status": "correct"}) for q, r in BANK.items() if r.assignment == aid))
+    s = ReviewSession(roots=[tmp_path], log=tmp_path / "no-such-dir" / "file" / "x.jsonl", now=NOW)
+    (tmp_path / "no-such-dir").write_text("a file where a folder should be")
+    assert s.check(1, "Z").status in ("incorrect", "form")
