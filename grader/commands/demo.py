@@ -119,7 +119,7 @@ def _track_summary(table, learners, tracks, ids) -> str:
     auto-graded points only (written answers and role-plays are scored by trainers, not the demo)."""
     if not tracks:
         return "Per track: no track manifest."
-    per = table.groupby(["learner", "assignment"])[["score", "max_score"]].sum()
+    per = table[~table.written].groupby(["learner", "assignment"])[["score", "max_score"]].sum()
     lines = ["Per track (auto-graded points against each pass mark; written answers and the scored "
              "role-plays are left to trainers):"]
     for t in tracks:
