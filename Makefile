@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help demo test test-fast lab build data roleplay report browser sandbox lock clean
+.PHONY: help demo test test-fast lab build data roleplay report browser sandbox pdftools lock clean
 
 help:
 	@echo "make demo      build exercises, grade a synthetic cohort of 24 with nbgrader, summarise"
@@ -51,7 +51,15 @@ sandbox:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq bubblewrap >/dev/null; \
 	fi
 
-test: $(STAMP) browser sandbox
+# poppler-utils (pdftoppm, pdftotext) to check rendered certificates; a CJK font for names in Chinese.
+pdftools:
+	@if [ ! -x /usr/bin/pdftoppm ] || [ ! -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then \
+	  echo "Installing poppler-utils and a CJK font for the certificate tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils fonts-wqy-microhei >/dev/null; \
+	fi
+
+test: $(STAMP) browser sandbox pdftools
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 test-fast: $(STAMP) sandbox

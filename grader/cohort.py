@@ -5,7 +5,9 @@ average, struggling, skipper) that sets how often they answer correctly and how 
 a question blank. Wrong answers are the plausible kind: another option, two steps swapped, an
 item put in the neighbouring category, a number from a common mistake. Questions are read from
 the solutions notebooks (the hidden ``grade(...)`` calls and ``check(...)`` calls), so new
-exercises join the demo without code changes. Same seed, same cohort.
+exercises join the demo without code changes. Each learner is on a track (agent or leadership,
+as in ``datasets/tracks.yaml``) and submits only the assignments their track lists: agents never
+see a supervisor exercise. Same seed, same cohort.
 """
 from __future__ import annotations
 
@@ -46,10 +48,15 @@ class Learner:
     last_name: str
     profile: str
     answers: dict[str, dict[str, Any]] = field(default_factory=dict)  # assignment -> q -> value
+    track: str = "agent"  # "agent" or "leadership" (the track ids of datasets/tracks.yaml)
+
+
+LEADERSHIP_SHARE = 1 / 3  # of a demo cohort, on the leadership track
 
 
 def make_learners(n: int = 24, seed: int = 2026) -> list[Learner]:
-    """``n`` learners: a quarter strong, a quarter struggling, two skippers, the rest average."""
+    """``n`` learners: a quarter strong, a quarter struggling, two skippers, the rest average;
+    a third of them (at least one) on the leadership track, the rest on the agent track."""
     rng = random.Random(seed)
     names = rng.sample([(f, l) for f in FIRST for l in LAST], n)
     profiles = (["strong"] * max(1, n // 4) + ["struggling"] * max(1, n // 4)
@@ -59,7 +66,21 @@ def make_learners(n: int = 24, seed: int = 2026) -> list[Learner]:
     learners = []
     for i, ((first, last), prof) in enumerate(zip(names, profiles[:n]), start=1):
         learners.append(Learner(f"learner{i:03d}", first, last, prof))
+    track_rng = random.Random(f"{seed}:tracks")  # its own stream: names and profiles stay as they were
+    for learner in track_rng.sample(learners, k=max(1, round(n * LEADERSHIP_SHARE))):
+        learner.track = "leadership"
     return learners
+
+
+def takes(learner: Learner, assignment: str, tracks: list | None) -> bool:
+    """Does the learner's track list this assignment? Assignments in no track (and every
+    assignment when there is no manifest) are taken by everyone."""
+    if not tracks:
+        return True
+    listed = {t.id: {a.id for a in t.assignments} for t in tracks}
+    if not any(assignment in ids for ids in listed.values()):
+        return True
+    return assignment in listed.get(learner.track, set())
 
 
 def _wrong(kind: str, answer: Any, check_kw: dict, grade_kw: dict, rng: random.Random) -> Any:
@@ -165,9 +186,12 @@ def fill_notebook(release_nb: nbformat.NotebookNode, solution_nb: nbformat.Noteb
 
 def write_submissions(learners: list[Learner], assignment: str, release_dir: Path,
                       solutions_dir: Path, submitted_dir: Path, seed: int = 2026,
-                      timestamp: str = "2026-11-20 17:00:00.000000 UTC") -> list[Path]:
-    """Write ``submitted/<learner>/<assignment>/*.ipynb`` as nbgrader's collect would."""
+                      timestamp: str = "2026-11-20 17:00:00.000000 UTC",
+                      tracks: list | None = None) -> list[Path]:
+    """Write ``submitted/<learner>/<assignment>/*.ipynb`` as nbgrader's collect would; with
+    ``tracks`` (the manifest), only for learners whose track lists the assignment."""
     written = []
+    learners = [l for l in learners if takes(l, assignment, tracks)]
     for nb_path in sorted((release_dir / assignment).glob("*.ipynb")):
         release_nb = nbformat.read(nb_path, as_version=4)
         solution_nb = nbformat.read(solutions_dir / assignment / nb_path.name, as_version=4)

@@ -84,8 +84,12 @@ def catalogue(roots: list[Path] | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["folder", "notebook", "question"]).drop_duplicates("question")
 
 
+NOT_TRIES = ("unanswered", "unsealed")  # "Not answered yet" and the author view are not attempts
+
+
 def summary(checks: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame:
     """Per notebook: questions, tried, right now (latest attempt correct), complete."""
+    checks = checks[~checks.status.isin(NOT_TRIES)]
     latest = checks.groupby("question").status.last() if len(checks) else pd.Series(dtype=object)
     tried_at = checks.groupby("question").time.max() if len(checks) else pd.Series(dtype=object)
     q = questions.assign(tried=questions.question.isin(latest.index),
@@ -98,16 +102,18 @@ def summary(checks: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame:
     return per[per.tried > 0] if len(per) else per
 
 
-def show_progress(roots: list[Path] | None = None) -> pd.DataFrame | None:
-    """Display the learner's progress (a table and a chart); returns the table."""
+def show_progress(roots: list[Path] | None = None) -> None:
+    """Display the learner's progress: a chart and one table (nothing returned, so a notebook
+    cell ending in ``show_progress()`` does not show the table a second time)."""
     from IPython.display import HTML, display
 
     checks = load_checks(find_logs(roots))
+    checks = checks[~checks.status.isin(NOT_TRIES)]
     if checks.empty:
         display(HTML("<p>✏️ No self-checks recorded yet. Open a lesson or an exercise, answer a "
                      "question and run the check cell under it; then come back and run this "
                      "notebook again.</p>"))
-        return None
+        return
     per = summary(checks, catalogue())
     total = len(checks)
     right_runs = int((checks.status == "correct").sum())
@@ -116,7 +122,7 @@ def show_progress(roots: list[Path] | None = None) -> pd.DataFrame | None:
         f"<p>You have run <b>{total}</b> checks ({right_runs} correct) on <b>{checks.question.nunique()}</b> "
         f"questions. Notebooks complete: <b>{len(done)}</b> of {len(per)} started.</p>"))
     if per.empty:
-        return per
+        return
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7, 0.5 * len(per) + 1))
@@ -126,9 +132,8 @@ def show_progress(roots: list[Path] | None = None) -> pd.DataFrame | None:
     ax.barh(labels, per.right, color="#3e7cb1", label="right now")
     ax.invert_yaxis()
     ax.set_xlabel("questions")
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)  # beside the bars, not on them
     plt.show()
     shown = per.assign(complete=per.complete.map({True: "✅", False: ""}))
     display(shown[["notebook", "questions", "tried", "right", "complete", "last_check"]]
             .rename(columns={"right": "right now", "last_check": "last check"}).style.hide(axis="index"))
-    return per

@@ -31,6 +31,11 @@ class TrackError(ValueError):
 class AssignmentRequirement:
     id: str
     pass_mark: float  # percent of the assignment's total points
+    title: str = ""  # what learners read ("Module 2 · Emotion management (agent)"); the id if empty
+
+    @property
+    def label(self) -> str:
+        return self.title or self.id
 
 
 @dataclass(frozen=True)
@@ -95,7 +100,7 @@ def parse_manifest(data: Any, source: str = "tracks.yaml") -> list[Track]:
             if aid in ids:
                 raise TrackError(f"{where}: assignment '{aid}' is listed twice")
             ids.add(aid)
-            assignments.append(AssignmentRequirement(aid, float(mark)))
+            assignments.append(AssignmentRequirement(aid, float(mark), str(a.get("title") or "")))
         roleplays = []
         for r in raw.get("roleplays") or []:
             if not isinstance(r, Mapping):
@@ -153,10 +158,32 @@ def manifest_problems(tracks: Iterable[Track], solutions: Path | None = None,
             if not (solutions / a.id).is_dir():
                 out.append(f"track '{t.id}': assignment '{a.id}' has no folder {solutions / a.id}")
         for r in t.roleplays:
-            if not list(scorecards.glob(f"{r.scorecard}.v*.yaml")):
+            files = sorted(scorecards.glob(f"{r.scorecard}.v*.yaml"), key=_scorecard_version)
+            if not files:
                 out.append(f"track '{t.id}': role-play '{r.id}' uses scorecard '{r.scorecard}', "
                            f"but {scorecards} has no {r.scorecard}.v*.yaml")
+                continue
+            own = _scorecard_pass_mark(files[-1])
+            if own is not None and r.min_total + 1e-9 < own:
+                out.append(f"track '{t.id}': role-play '{r.id}' asks for {r.min_total:g}/100, below the "
+                           f"'{r.scorecard}' scorecard's own pass mark ({own:g}); raise min_total to {own:g}")
     return out
+
+
+def _scorecard_version(path: Path) -> int:
+    digits = path.stem.rsplit(".v", 1)[-1]
+    return int(digits) if digits.isdigit() else 0
+
+
+def _scorecard_pass_mark(path: Path) -> float | None:
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return None
+    mark = data.get("pass_mark") if isinstance(data, Mapping) else None
+    return float(mark) if isinstance(mark, (int, float)) and not isinstance(mark, bool) else None
 
 
 # --------------------------------------------------------------------------- the records
@@ -332,22 +359,23 @@ class TrackProgress:
 
 def _assignment_status(req: AssignmentRequirement, s: AssignmentScore, capstone: bool) -> RequirementStatus:
     mark = f"pass mark {req.pass_mark:g}%"
+    title = req.label
     if s.status == "not_in_gradebook":
-        return RequirementStatus(req.id, "assignment", req.id, "remaining",
+        return RequirementStatus(req.id, "assignment", title, "remaining",
                                  f"not graded for anyone yet (the assignment is not in the gradebook; {mark})",
                                  capstone)
     if s.status == "not_submitted":
-        return RequirementStatus(req.id, "assignment", req.id, "remaining",
+        return RequirementStatus(req.id, "assignment", title, "remaining",
                                  f"no graded submission yet ({mark})", capstone)
     got = f"{s.score:g} of {s.max_score:g} points ({s.percent:.0f}%)"
     if s.percent + 1e-9 >= req.pass_mark:
         still = "; some answers still await manual grading" if s.status == "needs_manual_grade" else ""
-        return RequirementStatus(req.id, "assignment", req.id, "met", f"{got}; {mark}{still}", capstone)
+        return RequirementStatus(req.id, "assignment", title, "met", f"{got}; {mark}{still}", capstone)
     if s.status == "needs_manual_grade":
-        return RequirementStatus(req.id, "assignment", req.id, "pending",
+        return RequirementStatus(req.id, "assignment", title, "pending",
                                  f"{got} so far; waiting for the trainer's manual grading ({mark})",
                                  capstone)
-    return RequirementStatus(req.id, "assignment", req.id, "remaining",
+    return RequirementStatus(req.id, "assignment", title, "remaining",
                              f"{got}, below the {mark}: revise and resubmit", capstone)
 
 

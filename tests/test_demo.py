@@ -20,6 +20,25 @@ def test_cohort_profiles_vary():
     assert [l.id for l in make_learners(24)] == [l.id for l in learners]
 
 
+def test_cohort_tracks_decide_who_submits_what(tmp_path):
+    """Is a third of the cohort on the leadership track, and does nobody on the agent track get a
+    supervisor exercise, while everyone gets the agent ones?"""
+    from grader.cohort import takes
+    from grader.tracks import load_manifest
+
+    learners = make_learners(12)
+    assert sum(l.track == "leadership" for l in learners) == 4
+    assert {l.track for l in learners} == {"agent", "leadership"}
+    tracks = load_manifest()
+    sup, agent = "02-emotion-management-supervisor", "02-emotion-management-agent"
+    for aid in (sup, agent):
+        write_submissions(learners, aid, paths.EXERCISES, paths.SOLUTIONS, tmp_path, tracks=tracks)
+    for l in learners:
+        assert (tmp_path / l.id / agent).is_dir()
+        assert (tmp_path / l.id / sup).is_dir() == (l.track == "leadership") == takes(l, sup, tracks)
+    assert takes(learners[0], "99-not-in-any-track", tracks) and takes(learners[0], sup, None)
+
+
 def test_demo_end_to_end(tmp_path, capsys):
     """Does `academy demo` grade a cohort into nbgrader's gradebook and export grades?"""
     aid = course.assignments()[0]
@@ -37,6 +56,7 @@ def test_demo_end_to_end(tmp_path, capsys):
     assert auto_max.nunique() == 1, "every learner is scored out of the same auto-graded points"
     assert per_q.written.any() and not per_q[~per_q.written].needs_manual_grade.any()
     assert "Hardest:" in out
+    assert "Per track" in out and "Agent track: " in out
 
 
 def test_broken_submission_is_reported_and_others_graded(tmp_path):

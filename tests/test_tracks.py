@@ -123,11 +123,67 @@ def test_repository_manifest_is_valid_and_defines_both_tracks():
     lead = ts["leadership"]
     assert "06-leadership-capstone" in lead.capstone
     rp = {r.id: r for r in lead.roleplays}
-    assert set(lead.capstone) - {"06-leadership-capstone"} == set(rp)
-    assert all(r.scorecard == "coaching-conversation" and r.min_total > 0 for r in rp.values())
+    cap_rp = set(lead.capstone) - {"06-leadership-capstone"}
+    assert cap_rp and cap_rp <= set(rp)
+    assert all(rp[r].scorecard == "coaching-conversation" and rp[r].min_total > 0 for r in cap_rp)
     assert "04-coaching-and-leading" in [a.id for a in lead.assignments]
     assert "04-coaching-and-leading" not in [a.id for a in ts["agent"].assignments]
-    assert "05-career-planning" in [a.id for a in ts["agent"].assignments]
+    assert "05-career-planning-agent" in [a.id for a in ts["agent"].assignments]
+
+
+def test_agent_track_takes_agent_parts_and_one_scored_practice_call():
+    """Does the agent track list the agent exercises only (no supervisor part), every supervisor
+    part sit on the leadership track, and one customer-call role-play at that scorecard's own pass
+    mark count as a requirement?"""
+    ts = {t.id: t for t in load_manifest(ROOT / "datasets" / "tracks.yaml")}
+    agent = [a.id for a in ts["agent"].assignments]
+    assert not [a for a in agent if "supervisor" in a or a.startswith(("04-", "06-"))]
+    for part in ("02-emotion-management", "03-time-management", "05-career-planning"):
+        assert f"{part}-agent" in agent
+        assert f"{part}-supervisor" in [a.id for a in ts["leadership"].assignments]
+    assert set(agent) <= {a.id for a in ts["leadership"].assignments}
+    import yaml
+
+    card = yaml.safe_load((ROOT / "datasets" / "scorecards" / "customer-call.v1.yaml").read_text())
+    (call,) = ts["agent"].roleplays
+    assert call.scorecard == "customer-call" and call.min_total == card["pass_mark"] and call.no_critical_fail
+    assert all(a.title for t in ts.values() for a in t.assignments), "learners should see words, not ids"
+    assert "07-agent-final" in agent and "08-leadership-final" not in agent
+    assert {"07-agent-final", "08-leadership-final"} <= {a.id for a in ts["leadership"].assignments}
+
+
+def test_agent_assessments_need_no_code():
+    """Is every answer in an agent-track assignment a literal (a letter, number, list or dict
+    typed as is), with no data loaded and nothing imported but the self-check?"""
+    import ast
+
+    import nbformat
+
+    agent = next(t for t in load_manifest(ROOT / "datasets" / "tracks.yaml") if t.id == "agent")
+    for a in agent.assignments:
+        for path in sorted((ROOT / "solutions" / a.id).glob("*.ipynb")):
+            nb = nbformat.read(path, as_version=4)
+            for cell in nb.cells:
+                meta = cell.metadata.get("nbgrader", {})
+                if cell.cell_type != "code":
+                    continue
+                assert "load(" not in cell.source, f"{a.id}: a cell loads data"
+                if meta.get("grade_id") == "setup":
+                    assert cell.source.strip().endswith("from grader.check import check"), a.id
+                if not meta.get("solution"):
+                    continue
+                body = cell.source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
+                (stmt,) = ast.parse(body).body  # one assignment: qX_Y = <literal>
+                assert isinstance(stmt, ast.Assign) and stmt.targets[0].id == meta["grade_id"]
+                ast.literal_eval(stmt.value)
+
+
+def test_roleplay_below_the_scorecards_own_pass_mark_is_flagged(tmp_path):
+    """Is a role-play requirement asking less than its scorecard's pass mark reported?"""
+    low = parse_manifest({"tracks": [{"id": "agent", "assignments": [], "roleplays": [
+        {"id": "call", "scorecard": "customer-call", "min_total": 60}]}]})
+    problems = tracks.manifest_problems(low, solutions=tmp_path)
+    assert any("below the 'customer-call' scorecard's own pass mark (80)" in p for p in problems)
 
 
 def test_manifest_points_at_this_teams_assignments():

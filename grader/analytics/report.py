@@ -179,18 +179,47 @@ def _completion(d: CohortData, per: pd.DataFrame, n: int) -> dict:
     plt = _plt()
     sub = per.groupby("assignment").learner.nunique().reindex(sorted(per.assignment.unique()))
     manual = d.table[d.table.needs_manual_grade.astype(bool)].groupby("assignment").learner.nunique()
-    out = pd.DataFrame({"assignment": sub.index, "submitted": sub.values,
-                        "share": (sub.values / max(n, 1)),
+    # an assignment only some tracks list (a supervisor part) is counted against their learners
+    on_track = learner_tracks(d.tracks, per[["learner", "assignment"]].drop_duplicates())
+    expected = [_expected_learners(d.tracks, aid, on_track, n) for aid in sub.index]
+    out = pd.DataFrame({"assignment": sub.index,
+                        "for": [_tracks_listing(d.tracks, aid) for aid in sub.index],
+                        "submitted": sub.values,
+                        "share": (sub.values / [max(e, 1) for e in expected]),
                         "awaiting manual grading": manual.reindex(sub.index).fillna(0).astype(int).values,
                         "mean score %": per.groupby("assignment").percent.mean().reindex(sub.index).values})
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(out) + 1))
     ax.barh(out.assignment, 100 * out.share, color="#3e7cb1")
     ax.set_xlim(0, 100)
-    ax.set_xlabel("% of learners who submitted")
+    ax.set_xlabel("% of the learners expected to take it who submitted")
     ax.invert_yaxis()
     return {"chart": _png(fig),
             "table": _table(out.assign(share=lambda x: (100 * x.share).round(0).astype(int).astype(str) + "%")),
             "tracks": _tracks(d)}
+
+
+def learner_tracks(tracks: list | None, submissions: pd.DataFrame) -> dict[str, str]:
+    """Each learner's track, read from what they submitted: someone who handed in an assignment
+    that only the leadership track lists is on it; everyone else is on the agent track."""
+    if not tracks:
+        return {}
+    listed = {t.id: {a.id for a in t.assignments} for t in tracks}
+    others = set().union(*(ids for tid, ids in listed.items() if tid != "leadership"))
+    lead_only = listed.get("leadership", set()) - others
+    lead = set(submissions[submissions.assignment.isin(lead_only)].learner)
+    return {lid: ("leadership" if lid in lead else "agent") for lid in submissions.learner.unique()}
+
+
+def _tracks_listing(tracks: list | None, aid: str) -> str:
+    names = [t.title.replace(" track", "") for t in tracks or [] if aid in {a.id for a in t.assignments}]
+    return " and ".join(names) if names else "–"
+
+
+def _expected_learners(tracks: list | None, aid: str, on_track: dict[str, str], n: int) -> int:
+    ids = {t.id for t in tracks or [] if aid in {a.id for a in t.assignments}}
+    if not ids or not on_track or {"agent", "leadership"} <= ids:
+        return n
+    return sum(1 for t in on_track.values() if t in ids)
 
 
 def _tracks(d: CohortData) -> dict | None:
@@ -203,8 +232,12 @@ def _tracks(d: CohortData) -> dict | None:
                         "manual": g.needs_manual_grade.any()})
     per["pct"] = 100 * per.score / per["max"].where(per["max"] > 0)
     learners = d.people.learner.tolist()
+    on_track = learner_tracks(d.tracks, d.table[["learner", "assignment"]].drop_duplicates())
     rows, leaders = [], []
     for t in d.tracks:
+        # the agent track's completion counts everyone (leaders complete it too); a learner
+        # belongs to the leadership track once they hand in a leadership-only assignment
+        members = learners if t.id != "leadership" else [l for l in learners if on_track.get(l) == "leadership"]
         passed = pd.Series(True, index=pd.Index(learners))
         n_ok = pd.Series(0, index=pd.Index(learners))
         for req in t.assignments:
@@ -219,10 +252,12 @@ def _tracks(d: CohortData) -> dict | None:
         if t.id == "leadership":
             leaders = done
         n_req = max(len(t.assignments), 1)
-        rows.append({"track": t.title, "learners complete": len(done),
-                     "share complete": f"{100 * len(done) / max(len(learners), 1):.0f}%",
-                     "assignments passed (all learners)":
-                         f"{100 * n_ok.sum() / (n_req * max(len(learners), 1)):.0f}%" if t.assignments else "–"})
+        rows.append({"track": t.title, "learners taking it": len(members),
+                     "learners complete": len(done),
+                     "share complete": f"{100 * len(done) / max(len(members), 1):.0f}%",
+                     "assignments passed (its learners)":
+                         f"{100 * n_ok.reindex(members).sum() / (n_req * max(len(members), 1)):.0f}%"
+                         if t.assignments else "–"})
     d.leaders = leaders
     return _table(pd.DataFrame(rows))
 

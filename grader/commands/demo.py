@@ -1,7 +1,8 @@
 """``academy demo``: the whole trainer cycle on a synthetic cohort, end to end.
 
 Builds exercises/ from solutions/, makes a cohort (strong, average, struggling learners and some
-who skip questions), writes their submissions, autogrades them with real nbgrader into a SQLite
+who skip questions; a third on the leadership track, the rest on the agent track), writes the
+submissions each learner's track asks for (agents never take a supervisor exercise), autogrades them with real nbgrader into a SQLite
 gradebook (in parallel, see :mod:`grader.autograding`), exports grades (nbgrader's own CSV plus a
 per-question table) and prints a summary.
 Everything lands in ``build/demo/`` (an ordinary nbgrader course folder: open it with formgrader
@@ -22,7 +23,7 @@ DEMO_MARK = ".academy-demo"
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..cohort import make_learners, write_submissions
+    from ..cohort import make_learners, takes, write_submissions
     from ..course import BuildError, assignments, build
     from ..autograding import default_workers, grade_assignments
     from ..workflow import Workspace, add_learners, grade_table, prepare
@@ -55,17 +56,27 @@ def run(args: argparse.Namespace) -> int:
     learners = make_learners(args.learners, seed=args.seed)
     add_learners(ws, learners)
 
-    print(f"3/5 Writing {len(learners)} synthetic submissions per assignment …")
+    tracks = _tracks()
+    by_track = {t: sum(l.track == t for l in learners) for t in ("agent", "leadership")}
+    print(f"3/5 Writing synthetic submissions: {by_track['agent']} learners on the agent track, "
+          f"{by_track['leadership']} on the leadership track, each taking their track's assignments …")
+    # assignments grouped by who takes them, so that each group is graded in one pool
+    groups: dict[tuple[str, ...], list[str]] = {}
     for aid in ids:
-        write_submissions(learners, aid, ws.release, paths.SOLUTIONS, ws.submitted, seed=args.seed)
+        write_submissions(learners, aid, ws.release, paths.SOLUTIONS, ws.submitted, seed=args.seed,
+                          tracks=tracks)
+        who = tuple(l.id for l in learners if takes(l, aid, tracks))
+        if who:
+            groups.setdefault(who, []).append(aid)
 
     from ..sandbox import SandboxUnavailable
 
     print(f"4/5 Autograding with nbgrader, {args.workers or default_workers()} notebooks at a time, "
           f"each in its own sandbox …")
     try:
-        problems = [r for r in grade_assignments(ws, ids, [l.id for l in learners], force=True,
-                                                 progress=not args.quiet, workers=args.workers)
+        problems = [r for who, aids in groups.items()
+                    for r in grade_assignments(ws, aids, list(who), force=True,
+                                               progress=not args.quiet, workers=args.workers)
                     if not r.ok]
     except SandboxUnavailable as exc:
         print(f"Autograding refused: {exc}", file=sys.stderr)
@@ -86,13 +97,16 @@ def run(args: argparse.Namespace) -> int:
                    .assign(percent=lambda d: (100 * d.score / d.max_score).round(0)))
     to_mark = table[table.written & table.needs_manual_grade].groupby("learner").size()
     print()
-    print(f"Cohort summary: {len(learners)} learners × {len(ids)} assignment(s). Scores are the "
-          f"auto-graded points; 'to mark' counts written answers waiting for a trainer in formgrader.")
-    print(f"{'learner':<12}{'name':<22}{'profile':<12}{'auto score':>12}{'%':>6}{'to mark':>9}")
+    print(f"Cohort summary: {len(learners)} learners, {len(ids)} assignment(s); each learner takes "
+          f"the assignments of their track. Scores are the auto-graded points; 'to mark' counts "
+          f"written answers waiting for a trainer in formgrader.")
+    print(f"{'learner':<12}{'name':<22}{'track':<12}{'profile':<12}{'auto score':>12}{'%':>6}{'to mark':>9}")
     for lid, row in per_learner.sort_values(["percent", "score"], ascending=False).iterrows():
         l = profiles[lid]
-        print(f"{lid:<12}{(l.first_name + ' ' + l.last_name):<22}{l.profile:<12}"
+        print(f"{lid:<12}{(l.first_name + ' ' + l.last_name):<22}{l.track:<12}{l.profile:<12}"
               f"{row.score:>7.1f}/{row.max_score:<4.0f}{row.percent:>6.0f}{int(to_mark.get(lid, 0)):>9}")
+    print()
+    print(_track_summary(table, learners, tracks, ids))
     print()
     print(_question_summary(auto))
     if problems:
@@ -104,6 +118,46 @@ def run(args: argparse.Namespace) -> int:
     print(f"Grades: {ws.root / 'grades.csv'} (nbgrader export) and {ws.root / 'question_scores.csv'}")
     print(f"Done in {time.time() - t0:.0f} s.")
     return 0 if not problems else 1
+
+
+def _tracks() -> list:
+    """The track manifest, or [] when it is missing or broken (the demo then runs untracked)."""
+    from ..tracks import TrackError, load_manifest
+
+    try:
+        return load_manifest()
+    except TrackError as exc:
+        print(f"    (no usable track manifest, every learner takes every assignment: {exc})")
+        return []
+
+
+def _track_summary(table, learners, tracks, ids) -> str:
+    """Per track: how many of its learners passed every demo assignment the track lists, counting
+    auto-graded points only (written answers and role-plays are scored by trainers, not the demo)."""
+    if not tracks:
+        return "Per track: no track manifest."
+    per = table[~table.written].groupby(["learner", "assignment"])[["score", "max_score"]].sum()
+    lines = ["Per track (auto-graded points against each pass mark; written answers and the scored "
+             "role-plays are left to trainers):"]
+    for t in tracks:
+        mine = [l.id for l in learners if l.track == t.id]
+        reqs = [a for a in t.assignments if a.id in ids]
+        if not mine or not reqs:
+            continue
+
+        def passed(lid: str) -> bool:
+            for a in reqs:
+                if (lid, a.id) not in per.index:
+                    return False
+                s = per.loc[(lid, a.id)]
+                if not s.max_score or 100 * s.score / s.max_score + 1e-9 < a.pass_mark:
+                    return False
+            return True
+
+        n = sum(passed(lid) for lid in mine)
+        lines.append(f"  {t.title}: {len(mine)} learners, {len(reqs)} assignment(s); "
+                     f"{n} passed all of them")
+    return "\n".join(lines)
 
 
 def _question_summary(auto) -> str:

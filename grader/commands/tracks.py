@@ -100,7 +100,9 @@ def run_tracks(args: argparse.Namespace) -> int:
     for t in tracks:
         print(f"{t.title} ({t.id}): modules {', '.join(map(str, t.modules))}")
         for a in t.assignments:
-            print(f"  assignment {a.id}: pass mark {a.pass_mark:g}%{' (capstone)' if a.id in t.capstone else ''}")
+            title = f" ({a.title})" if a.title else ""
+            print(f"  assignment {a.id}{title}: pass mark {a.pass_mark:g}%"
+                  f"{' (capstone)' if a.id in t.capstone else ''}")
         for r in t.roleplays:
             crit = ", no failed critical item" if r.no_critical_fail else ""
             print(f"  role-play {r.id}: '{r.scorecard}' scorecard, at least {r.min_total:g}/100{crit}"

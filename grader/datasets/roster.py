@@ -22,7 +22,8 @@ PROMOTION_RULES = {
     "tenure": "at least 24 months with the centre",
     "performance": "QA average of at least 85 over the last 6 months and KPI targets met in at "
                    "least 5 of those 6 months",
-    "conduct": "no written warning in the last 12 months",
+    "conduct": "no written warning in the last 12 months (integrity comes before every rule: "
+               "an agent who altered a record or a score is not a candidate)",
     "programme": "leadership track complete",
 }
 

@@ -187,10 +187,11 @@ STANDARDS: list[dict[str, Any]] = [
          "system flags calls at 3 minutes).", "002 behaviour standard, do-list (9)"),
     # -- conduct and confidentiality
     _std("leak_customer_info", "conduct", "dont", "Never leak customer information", "泄露客户信息",
-         "Never disclose a customer's information to anyone who is not the verified customer; "
-         "leaking it means immediate dismissal.",
-         "002 seat regulation, duties (4) and penalties (2)",
-         critical=True, consequence="immediate dismissal (立即开除)"),
+         "Never disclose a customer's information to anyone but the verified customer. A "
+         "deliberate leak means immediate dismissal; a careless one is a serious breach.",
+         "002 seat regulation, duties (4) and penalties (1) and (2)",
+         critical=True, consequence="deliberate (恶意) leak: immediate dismissal (立即开除); careless "
+         "disclosure: warning or fine, dismissal in serious cases (警告、罚款，严重者开除)"),
 ]
 
 COMPANY = "Bluewater Broadband"

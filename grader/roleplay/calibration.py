@@ -328,4 +328,29 @@ def peer_comparison(store, call_id: str | None = None) -> pd.DataFrame:
     wide = g.pivot_table(index="item_id", columns="rater", values="value", aggfunc="last",
                          sort=False)
     differ = wide[wide.nunique(axis=1, dropna=False) > 1]
-    return differ.reset_index().rename_axis(columns=None)
+    out = differ.reset_index().rename_axis(columns=None)
+    # learners read the item as the card words it, not its id ("leaks_customer_information")
+    texts = _item_texts(g)
+    out.insert(0, "item", [texts.get(i, i.replace("_", " ")) for i in out["item_id"]])
+    return out.drop(columns="item_id")
+
+
+def _item_texts(items: pd.DataFrame) -> dict[str, str]:
+    """{item id: item text} from the scorecard versions these answers were given on."""
+    from .scorecard import load_scorecards
+
+    try:
+        cards = load_scorecards()
+    except Exception:  # noqa: BLE001 - words are a courtesy; the ids still identify the items
+        return {}
+    out: dict[str, str] = {}
+    for sc, ver in items[["scorecard_id", "scorecard_version"]].drop_duplicates().itertuples(index=False):
+        card = cards.get(f"{sc}.v{ver}") or cards.get(sc)
+        if card is None:
+            continue
+        for section in card.sections:
+            for item in section.items:
+                out.setdefault(item.id, " ".join(str(item.text).split()))
+        for c in card.critical:
+            out.setdefault(c.id, " ".join(str(c.text).split()))
+    return out

@@ -136,13 +136,22 @@ class Scorecard:
         """The card as a table (section, item, points, scale, N/A allowed), critical items last."""
         import pandas as pd
 
-        rows = [{"section": s.title, "item": i.text, "points": i.weight,
+        def pts(w: float) -> int | float:  # 5, not 5.0
+            return int(w) if float(w).is_integer() else w
+
+        rows = [{"section": s.title, "item": i.text, "points": pts(i.weight),
                  "scale": "yes / no" if i.scale.name == "yes_no" else "0 1 2 3",
                  "N/A allowed when": i.na_when if i.na else ""}
                 for s in self.sections for i in s.items]
         rows += [{"section": "CRITICAL (fails the call)", "item": c.text, "points": 0,
                   "scale": "happened / not", "N/A allowed when": ""} for c in self.critical]
         return pd.DataFrame(rows)
+
+    def show(self):
+        """The card for a lesson page: every item's full text (no '…' cut), points as whole numbers."""
+        return (self.to_frame().style.hide(axis="index")
+                .set_properties(subset=["item", "N/A allowed when"], **{"white-space": "normal", "text-align": "left"})
+                .set_table_styles([{"selector": "th", "props": [("text-align", "left")]}]))
 
 
 @dataclass(frozen=True)

@@ -125,17 +125,40 @@ class QuestionSorter:
         return {i: (st.value, kd.value) for i, (st, kd) in enumerate(self.rows)}
 
     def show(self) -> None:
+        from IPython.display import HTML, display
+
         stages, kinds, lines = mark_sort(self.answer(), self.questions)
-        n = len(self.questions)
         self.out.clear_output()
         with self.out:
-            print(f"Stages right: {stages} of {n}; open/closed right: {kinds} of {n}")
-            print("\n".join(lines))
+            display(HTML(render_sort(stages, kinds, len(self.questions), lines)))
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
         display(self.box)
+
+
+_COLOURS = {"✅": "#e6f4ea", "❌": "#fdecea", "…": "#eef2f7"}
+
+
+def render_sort(stages: int, kinds: int, n: int, lines: list[str]) -> str:
+    """The GROW sorter's feedback as the other widgets show theirs: a summary, then one soft
+    coloured card per question in the page's own font, wrapping at word boundaries."""
+    import html
+
+    items = "".join(
+        f'<li style="list-style:none;background:{_COLOURS.get(line[:1], "#f6f6f6")};padding:6px 10px;'
+        f'margin:4px 0;border-radius:6px;white-space:normal;overflow-wrap:normal;word-break:normal">'
+        f"{html.escape(line)}</li>" for line in lines)
+    return (f'<div style="font-family:sans-serif;line-height:1.4"><b>Stages right: {stages} of {n}; '
+            f'open/closed right: {kinds} of {n}</b><ul style="padding-left:0;margin:6px 0">{items}</ul></div>')
+
+
+def render_sort_line(line: str) -> str:
+    import html
+
+    return (f'<div style="font-family:sans-serif;background:{_COLOURS.get(line[:1], "#f6f6f6")};'
+            f'padding:6px 10px;border-radius:6px;white-space:normal">{html.escape(line)}</div>')
 
 
 class ScenarioDrill:
@@ -162,7 +185,9 @@ class ScenarioDrill:
                 best, text = mark_scenario(s, change["new"])
                 out.clear_output()
                 with out:
-                    print(("✅ " if best else "❌ ") + text)
+                    from IPython.display import HTML, display
+
+                    display(HTML(render_sort_line(("✅ " if best else "❌ ") + text)))
 
             radio.observe(react, names="value")
             self.boxes.append(w.VBox([w.HTML(f"<b>{s.situation}</b>"), radio, out]))

@@ -11,6 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 
+WORDS = {"qa_trainer": "QA / trainer", "qa": "QA", "kpi": "KPI"}
+
+
+def words(identifier: str) -> str:
+    """What a learner reads for a data id: 'case_analysis' -> 'case analysis', 'qa_trainer' -> 'QA / trainer'."""
+    return WORDS.get(identifier, str(identifier).replace("_", " "))
+
+
 def compare(requirements, ratings, employee_id: str, role: str):
     """One row per competency: ``competency``, ``required`` and ``current`` levels."""
     req = requirements[requirements["role"] == role]
@@ -48,7 +56,7 @@ def required_vs_current(table, ax: Any = None, title: str = ""):
     ax.barh([i + 0.2 for i in y], table["required"], height=0.4, label="required", color="#9aa5b1")
     ax.barh([i - 0.2 for i in y], table["current"], height=0.4, label="current", color="#2f6db5")
     ax.set_yticks(list(y))
-    ax.set_yticklabels(table["competency"])
+    ax.set_yticklabels([words(c) for c in table["competency"]])
     ax.invert_yaxis()
     ax.set_xlim(0, 5.5)
     ax.set_xlabel("level (1 = basic, 5 = expert)")
@@ -72,7 +80,8 @@ class GapExplorer:
         people = sorted(p for p in ratings["employee_id"].unique() if p not in set(exclude))
         self.person = w.Dropdown(options=[(f"{p} {names.get(p, '')}".strip(), p) for p in people],
                                  description="Person")
-        self.role = w.Dropdown(options=sorted(requirements["role"].unique()), description="Role")
+        self.role = w.Dropdown(options=[(words(r), r) for r in sorted(requirements["role"].unique())],
+                               description="Role")
         self.out = w.Output()
         for d in (self.person, self.role):
             d.observe(lambda _: self.refresh(), names="value")
@@ -86,10 +95,10 @@ class GapExplorer:
         t = gap_table(self.requirements, self.ratings, self.person.value, self.role.value)
         self.out.clear_output(wait=True)
         with self.out:
-            display(t)
+            display(t.assign(competency=t["competency"].map(words)).style.hide(axis="index"))
             print(f"Total shortfall: {int(t['gap'].sum())} level(s) in "
                   f"{int((t['gap'] > 0).sum())} competenc{'y' if (t['gap'] > 0).sum() == 1 else 'ies'}")
-            required_vs_current(t, title=f"{self.person.value} vs {self.role.value}")
+            required_vs_current(t, title=f"{self.person.value} vs {words(self.role.value)}")
             plt.show()
 
     def _ipython_display_(self) -> None:

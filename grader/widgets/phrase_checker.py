@@ -319,7 +319,8 @@ class PhraseChecker:
         self.text = w.Textarea(value=value, placeholder=self.PLACEHOLDERS[mode],
                                layout=w.Layout(width="100%", height="80px"))
         self.text.add_class("academy-phrase-input")
-        self.button = w.Button(description="Check my wording", button_style="primary", icon="check")
+        self.button = w.Button(description="Check my wording", button_style="primary", icon="check",
+                               layout=w.Layout(width="auto", min_width="180px"))  # the whole label shows
         self.button.add_class("academy-phrase-check")
         self.result = w.HTML(value="")
         self.result.add_class("academy-phrase-result")

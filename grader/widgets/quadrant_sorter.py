@@ -35,7 +35,7 @@ DAY: tuple[Task, ...] = (
     Task("Reply to a routine request to confirm the canteen order", "III", "Someone wants it soon, but it moves no goal."),
     Task("A weekly meeting you attend only to listen, with nothing on your agenda", "III",
          "It claims the time slot; ask for the minutes instead."),
-    Task("Browse news sites between tasks", "IV", "Neither needed nor useful: drop it."),
+    Task("Browse news sites between tasks", "IV", "Neither needed nor useful: ask whether it needs doing at all."),
     Task("A long chat about weekend plans at the coffee machine", "IV", "Pleasant, but it serves no goal."),
 )
 

@@ -139,6 +139,14 @@ def render_html(result: SpotResult, show_fine: bool = False) -> str:
             f'<ul style="padding-left:0">{"".join(rows)}</ul></div>')
 
 
+def render_nothing_ticked() -> str:
+    """What 'Check my ticks' says before anything is ticked (no line is revealed)."""
+    return ('<div class="academy-spot-feedback" data-perfect="false" style="font-family:sans-serif;'
+            'background:#fff3e0;padding:8px 12px;border-radius:6px">✋ <b>Nothing ticked yet.</b> '
+            "Read the call again and tick each agent line or note where you think a standard is "
+            "broken, then press <i>Check my ticks</i>. The explanations appear once you have tried.</div>")
+
+
 class ViolationSpotter:
     """Tick-boxes beside a transcript, a check button and per-line explanations.
 
@@ -161,7 +169,8 @@ class ViolationSpotter:
         self.lines = w.VBox()
         self.result = w.HTML("")
         self.result.add_class("academy-spot-result")
-        self.button = w.Button(description="Check my ticks", button_style="primary", icon="check")
+        self.button = w.Button(description="Check my ticks", button_style="primary", icon="check",
+                               layout=w.Layout(width="auto", min_width="160px"))
         self.button.add_class("academy-spot-check")
         self.button.on_click(lambda _b: self.check())
         self.show_fine = w.Checkbox(value=False, description="also explain the lines I left alone", indent=False)
@@ -203,8 +212,13 @@ class ViolationSpotter:
         return [n for n, cb in self.boxes.items() if cb.value]
 
     def check(self) -> SpotResult:
-        res = mark(self.transcripts[self.current], self.ticked(), self.standards)
-        self.result.value = render_html(res, show_fine=self.show_fine.value)
+        ticked = self.ticked()
+        res = mark(self.transcripts[self.current], ticked, self.standards)
+        if not ticked and res.total:
+            # nothing ticked: explaining every missed line would simply hand out the answers
+            self.result.value = render_nothing_ticked()
+        else:
+            self.result.value = render_html(res, show_fine=self.show_fine.value)
         return res
 
     def _ipython_display_(self):

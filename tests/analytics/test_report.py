@@ -139,3 +139,20 @@ def test_roleplay_store_read(tmp_path):
     assert len(results) == 3 and set(results.rater) == {"t1", "t2", "t3"}
     assert calibration and calibration[0][0] == "customer-call" and "3 rater(s)" in calibration[0][1]
     assert _roleplay(tmp_path / "missing.db", notes) == (None, [])
+
+
+def test_learner_tracks_read_from_submissions():
+    """Is a learner who handed in a leadership-only assignment on the leadership track, and is a
+    supervisor part counted against leadership learners only in the completion table?"""
+    from grader.analytics.report import _expected_learners, learner_tracks
+    from grader.tracks import load_manifest
+
+    tracks = load_manifest()
+    subs = pd.DataFrame({"learner": ["a", "a", "b", "c"],
+                         "assignment": ["01-service-standards", "02-emotion-management-supervisor",
+                                        "01-service-standards", "02-emotion-management-agent"]})
+    on = learner_tracks(tracks, subs)
+    assert on == {"a": "leadership", "b": "agent", "c": "agent"}
+    assert _expected_learners(tracks, "02-emotion-management-supervisor", on, 3) == 1
+    assert _expected_learners(tracks, "01-service-standards", on, 3) == 3
+    assert learner_tracks(None, subs) == {}

@@ -318,3 +318,17 @@ def test_release_with_solution_answers_runs_correct(tmp_path, monkeypatch):
             assert "Correct" in text and "✅" in text, (_gid(cell), text)
             checks += 1
     assert checks >= 10
+
+
+def test_hold_table_in_question_1_13_matches_the_call_log():
+    """Is the eight-call table learners read in Question 1.13 what call_log.csv holds for those calls?"""
+    calls = load("call_log.csv").set_index("call_id")
+    text = next(c.source for c in _nb(SOURCE).cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") == "q1_13_text")
+    rows = re.findall(r"^\| (C-\d+) \| (\d+) \| (?:(\d+) min )?(\d+) s \| (yes|no) \|$", text, flags=re.M)
+    assert len(rows) == 8
+    for cid, holds, mins, secs, asked in rows:
+        row = calls.loc[cid]
+        assert int(holds) == row["hold_count"]
+        assert int(mins or 0) * 60 + int(secs) == row["longest_hold_s"]
+        assert (asked == "yes") == bool(row["hold_permission_asked"])

@@ -9,9 +9,10 @@ from grader.datasets import load
 
 from checks_support import answers, notebooks
 
-A = "02-emotion-management"
+A = "02-emotion-management-supervisor"
 SRC, REL = notebooks(A)
 ANSWERS = answers(SRC)
+AGENT_SRC, _ = notebooks("02-emotion-management-agent")
 
 
 def test_answers_follow_from_the_data():
@@ -29,7 +30,7 @@ def test_answers_follow_from_the_data():
 
 def test_manual_questions_have_rubrics_and_model_answers():
     """Do both written questions carry points, a rubric the trainer sees and a model answer?"""
-    by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in SRC.cells}
+    by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for nb in (AGENT_SRC, SRC) for c in nb.cells}
     for q in ("q2_5", "q2_15"):
         meta = by_id[q].metadata["nbgrader"]
         assert meta["grade"] and meta["solution"] and meta["points"] == 3

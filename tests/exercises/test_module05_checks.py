@@ -13,7 +13,7 @@ m04 = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(m04)
 
 ROOT = Path(__file__).resolve().parents[2]
-AIDS = ["05-career-planning", "06-leadership-capstone"]
+AIDS = ["05-career-planning-agent", "05-career-planning-supervisor", "06-leadership-capstone"]
 
 
 @pytest.mark.parametrize("aid", AIDS)
@@ -32,15 +32,15 @@ def test_wrong_forms_get_form_messages(aid):
 def test_net_gap_mistake_is_named():
     """Does the common mistake in the gap analysis (letting surpluses cancel shortfalls) get its
     own explanation rather than a bare 'too low'?"""
-    sealed = m04.released_checks("05-career-planning")["q5_8"]
-    fb = m04.feedback("q5_8", 2, sealed=sealed)
+    sealed = m04.released_checks("05-career-planning-supervisor")["q5_11"]
+    fb = m04.feedback("q5_11", 2, sealed=sealed)
     assert "surpluses" in fb.text and fb.status == "incorrect"
 
 
 def test_edge_of_the_qa_rule_is_a_taught_mistake():
     """Is E2014 (QA 84.9, just under the 85 rule) a wrong pick with a hint about the threshold?"""
-    sealed = m04.released_checks("05-career-planning")["q5_6"]
-    fb = m04.feedback("q5_6", ["E2001", "E2002", "E2003", "E2004", "E2014"], sealed=sealed)
+    sealed = m04.released_checks("05-career-planning-supervisor")["q5_9"]
+    fb = m04.feedback("q5_9", ["E2001", "E2002", "E2003", "E2004", "E2014"], sealed=sealed)
     assert fb.status == "partial" and "E2014" in fb.text and "at least 85" in fb.text
 
 
@@ -56,7 +56,7 @@ def test_no_age_criterion(aid):
 def test_capstone_shows_the_rubric_and_requires_the_roleplay():
     """Does the capstone show the learner the full rubric (six criteria adding to the proposal's
     points) and say that the coaching role-play is the capstone's second part?"""
-    nb = nbformat.read(ROOT / "exercises" / AIDS[1] / f"{AIDS[1]}.ipynb", as_version=4)
+    nb = nbformat.read(ROOT / "exercises" / AIDS[2] / f"{AIDS[2]}.ipynb", as_version=4)
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     rows = re.findall(r"^\| \*\*\d\. [^|]+\*\* \| (\d+) \|", text, flags=re.M)
     proposal = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q6_3")

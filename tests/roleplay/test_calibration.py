@@ -235,4 +235,6 @@ def test_peer_comparison_lists_only_the_items_two_observers_answered_differently
                    call_id="group2-round1")
     assert peer_comparison(store).empty is False
     diff = peer_comparison(store)
-    assert diff.to_dict("records") == [{"item_id": "full_greeting", "Amy": "3", "Dan": "2"}]
+    (row,) = diff.to_dict("records")
+    assert (row["Amy"], row["Dan"]) == ("3", "2") and "item_id" not in row
+    assert row["item"].startswith("Full greeting"), "learners read the item's words, not its id"

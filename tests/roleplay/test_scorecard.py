@@ -255,3 +255,16 @@ def test_scenario_pointing_at_a_missing_item_is_refused(cards):
     text = str(err.value)
     assert "['smiles_on_phone'] are not items of scorecard customer-call.v1" in text
     assert "difficulty must be one of easy, medium, hard, got 'brutal'" in text
+
+
+def test_card_table_shows_whole_points_and_full_text():
+    """Does the lesson's scorecard table show points as 5 (not 5.0) and every item's full text?"""
+    from grader import paths
+    from grader.roleplay.scorecard import load_scorecard
+
+    card = load_scorecard(paths.DATASETS / "scorecards" / "customer-call.v1.yaml")
+    frame = card.to_frame()
+    assert all(isinstance(p, int) for p in frame.points)
+    page = card.show().to_html()
+    longest = max(frame.item, key=len)
+    assert longest in page.replace("&#39;", "'") and "5.0" not in page

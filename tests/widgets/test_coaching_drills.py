@@ -65,3 +65,13 @@ def test_widgets_build_without_a_browser():
     sorter.show()
     drill = cd.ScenarioDrill("grace-period")
     drill.boxes[0].children[1].value = 1
+
+
+def test_grow_feedback_is_styled_html_that_wraps_words():
+    """Is the GROW sorter's feedback the course's styled cards (page font, wrapping at word
+    boundaries), not monospace printed text?"""
+    from grader.widgets.coaching_drills import render_sort
+
+    page = render_sort(3, 2, 4, ["✅ A: why", "❌ B: look again", "… C: not sorted yet."])
+    assert "font-family:sans-serif" in page and "white-space:normal" in page
+    assert "<pre" not in page and "Stages right: 3 of 4" in page and page.count("<li") == 3

@@ -57,3 +57,17 @@ def test_explorer_can_hold_back_the_exercise_person():
     ex = cg.GapExplorer(load("competency_requirements.csv"), load("competency_ratings.csv"),
                         exclude=("E2003",))
     assert "E2003" not in [v for _, v in ex.person.options]
+
+
+def test_learners_read_words_not_ids():
+    """Do the chart and the role chooser show 'case analysis' and 'QA / trainer', not raw ids?"""
+    import matplotlib
+    import pandas as pd
+
+    matplotlib.use("Agg")
+    from grader.widgets.competency_gap import required_vs_current, words
+
+    assert words("case_analysis") == "case analysis" and words("qa_trainer") == "QA / trainer"
+    t = pd.DataFrame({"competency": ["case_analysis", "data_analysis"], "required": [3, 4], "current": [2, 4]})
+    ax = required_vs_current(t)
+    assert [x.get_text() for x in ax.get_yticklabels()] == ["case analysis", "data analysis"]

@@ -92,3 +92,14 @@ def test_widget_ticks_and_checks():
     assert w2.current == "T5" and w2.result.value == ""
     with pytest.raises(KeyError, match="choose one of"):
         vs.ViolationSpotter("T99")
+
+
+def test_check_with_nothing_ticked_reveals_no_line():
+    """Does 'Check my ticks' with nothing ticked ask for a try instead of listing every slip?"""
+    w = vs.ViolationSpotter("T4")
+    w.button.click()
+    assert "Nothing ticked yet" in w.result.value
+    assert "academy-spot-verdict" not in w.result.value and "Breaks:" not in w.result.value
+    w.boxes[next(iter(w.boxes))].value = True
+    w.button.click()
+    assert "academy-spot-verdict" in w.result.value

@@ -1,0 +1,92 @@
+"""``academy certificates`` and ``academy verify CODE``: certificates of completion.
+
+``certificates`` writes a one-page PDF for each learner who has completed a track (every
+requirement met in nbgrader's gradebook and the role-play studio), with the scores and a
+verification code. ``verify`` checks a code against the same records: it is valid only while a
+learner in the gradebook has completed that track with exactly the scores the certificate shows.
+Neither command writes to the gradebook.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+
+def _records(args: argparse.Namespace):
+    from ..tracks import Records, load_roleplay_results
+
+    return Records(args.gradebook, load_roleplay_results(args.roleplay_db))
+
+
+def run_certificates(args: argparse.Namespace) -> int:
+    from ..certificates import issue
+    from ..tracks import TrackError, load_manifest
+
+    try:
+        issued = dt.date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        print(f"academy certificates: --date should look like 2026-12-01, not {args.date!r}", file=sys.stderr)
+        return 1
+    try:
+        tracks = load_manifest(args.manifest)
+        with _records(args) as rec:
+            certs = issue(rec, tracks, Path(args.out), issued=issued, track_ids=args.track or None)
+            cohort = len(rec.learners())
+    except TrackError as exc:
+        print(f"academy certificates: {exc}", file=sys.stderr)
+        return 1
+    if not certs:
+        print(f"No learner among {cohort} has completed a track yet: no certificate written. "
+              f"`academy progress LEARNER` shows what each still needs.")
+        return 0
+    print(f"{len(certs)} certificate(s) written to {Path(args.out).resolve()}:")
+    for c in certs:
+        print(f"  {c.progress.learner:<16} {c.name:<24} {c.progress.track.title:<18} {c.code}  {c.path.name}")
+    return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    from ..certificates import verify
+    from ..tracks import TrackError, load_manifest
+
+    try:
+        tracks = load_manifest(args.manifest)
+        with _records(args) as rec:
+            cert = verify(args.code, rec, tracks)
+    except TrackError as exc:
+        print(f"academy verify: {exc}", file=sys.stderr)
+        return 2
+    if cert is None:
+        print(f"NOT VALID: no learner in this gradebook completed a track with the scores behind "
+              f"{args.code.strip().upper()}. The code may be mistyped, the certificate altered, or "
+              f"grades changed since it was issued.")
+        return 1
+    p = cert.progress
+    print(f"VALID: {cert.name} ({p.learner}) completed the {p.track.title}; issued {cert.issued:%d %B %Y}.")
+    for r in p.requirements:
+        print(f"  {r.title}: {r.detail}")
+    return 0
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--manifest", help="track manifest (default: datasets/tracks.yaml)")
+    p.add_argument("--gradebook", help="nbgrader gradebook: a path or database URL "
+                                       "(default: gradebook.db in the course folder)")
+    p.add_argument("--roleplay-db", dest="roleplay_db",
+                   help="role-play studio database (default: the studio's own)")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("certificates", help="write a PDF certificate for every learner who completed a track")
+    p.add_argument("--out", default="certificates", help="folder for the PDFs (default: ./certificates)")
+    p.add_argument("--track", action="append", help="only this track (repeatable; default: all)")
+    p.add_argument("--date", help="issue date, YYYY-MM-DD (default: today, UTC)")
+    _common(p)
+    p.set_defaults(func=run_certificates)
+
+    p = sub.add_parser("verify", help="check a certificate's verification code against the gradebook")
+    p.add_argument("code", help="the code printed on the certificate, e.g. AGT-20261201-7KQ2-M9XD-C4RT")
+    _common(p)
+    p.set_defaults(func=run_verify)
