@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-KINDS = ("choice", "multi", "order", "classify", "number")
+KINDS = ("choice", "multi", "order", "classify", "number")  # one class each in grader.kinds
 PROGRESS_FILE = Path(".academy") / "checks.jsonl"
 
 
@@ -69,34 +69,17 @@ def unseal(text: str) -> dict:
 
 def make_sealed_spec(name: str, check_kw: Mapping[str, Any], grade_kw: Mapping[str, Any]) -> dict:
     """Build the sealed spec of a question from its check cell and its hidden grade cell."""
+    from .kinds import kind_of
+
     kind = check_kw.get("kind") or grade_kw.get("kind")
-    if kind not in KINDS:
-        raise ValueError(f"{name}: unknown kind {kind!r}; use one of {', '.join(KINDS)}")
     if "answer" not in grade_kw:
         raise ValueError(f"{name}: the hidden grade cell gives no answer=")
-    answer = grade_kw["answer"]
-    spec: dict[str, Any] = {"kind": kind}
+    spec: dict[str, Any] = {"kind": kind_of(kind, name).name}
     for key in ("options", "categories", "unit", "what"):
         if key in check_kw:
             spec[key] = check_kw[key]
-    hints = dict(check_kw.get("hints", {}))
-    if kind == "choice":
-        spec["key"] = digest(name, _norm_item(answer))
-        spec["hints"] = {digest(name, _norm_item(k)): v for k, v in hints.items()}
-    elif kind == "multi":
-        spec["key"] = sorted(digest(name, _norm_item(a)) for a in answer)
-        spec["hints"] = {digest(name, _norm_item(k)): v for k, v in hints.items()}
-    elif kind == "order":
-        spec["key"] = [digest(name, [i, _norm_item(a)]) for i, a in enumerate(answer)]
-        spec["n"] = len(answer)
-        spec["hints"] = {str(_norm_item(k)): v for k, v in hints.items()}
-    elif kind == "classify":
-        spec["key"] = {str(k): digest(name, [_norm_item(k), _norm_item(v)]) for k, v in answer.items()}
-        spec["hints"] = {str(k): v for k, v in hints.items()}
-    elif kind == "number":
-        spec["key"] = float(answer)
-        spec["tolerance"] = float(grade_kw.get("tolerance", check_kw.get("tolerance", 0.0)))
-        spec["hints"] = hints  # "low", "high" and optional "mistakes": [[value, hint], ...]
+    spec.update(kind_of(kind, name).seal(name, grade_kw["answer"], dict(check_kw.get("hints", {})),
+                                         check_kw, grade_kw))
     return spec
 
 
@@ -184,127 +167,12 @@ def _check_options(items: Sequence, options: Sequence | None) -> None:
 
 def _evaluate(name: str, value: Any, spec: Mapping[str, Any]) -> Feedback:
     """Compare a learner's value with a sealed spec; form problems first, then content."""
-    kind = spec["kind"]
-    hints = spec.get("hints", {})
-    q = _label(name)
-    options = spec.get("options")
+    from .kinds import kind_of
+
     try:
-        if kind == "choice":
-            if not isinstance(value, str):
-                raise _Form(f"Your answer should be one letter in quotes, like 'B'; you gave "
-                            f"{_type_name(value)}.")
-            v = _norm_item(value)
-            if len(v) != 1 and options and v not in [_norm_item(o) for o in options]:
-                raise _Form("Your answer should be just one letter, like 'B'.")
-            _check_options([v], options)
-            if digest(name, v) == spec["key"]:
-                return Feedback(q, "correct", "Correct. Well done!")
-            hint = hints.get(digest(name, v), "That is not the best choice. Read the question again "
-                                              "and compare the options once more.")
-            return Feedback(q, "incorrect", f"Not quite. {hint}")
-
-        if kind == "multi":
-            items = _as_list(value, spec.get("what", "letters"))
-            if len(set(map(str, items))) != len(items):
-                raise _Form("You listed the same choice more than once; list each one only once.")
-            _check_options(items, options)
-            key = set(spec["key"])
-            picked = {digest(name, i): i for i in items}
-            wrong = [i for d, i in picked.items() if d not in key]
-            found = len([d for d in picked if d in key])
-            if not wrong and found == len(key):
-                return Feedback(q, "correct", f"Correct: you found all {len(key)}. Well done!")
-            details = [f"{w!r}: {hints.get(digest(name, w), 'look at this one again: it does not belong.')}"
-                       for w in wrong]
-            missing = len(key) - found
-            msg = f"You have {found} of {len(key)} right."
-            if missing:
-                msg += f" {missing} more to find."
-            if wrong:
-                msg += f" {len(wrong)} of your picks {'does' if len(wrong) == 1 else 'do'} not belong."
-            return Feedback(q, "partial" if found else "incorrect", msg, tuple(details))
-
-        if kind == "order":
-            items = _as_list(value, spec.get("what", "step letters"))
-            n = spec["n"]
-            if len(items) != n:
-                raise _Form(f"Your list has {len(items)} item{'s' if len(items) != 1 else ''}; "
-                            f"it should have all {n}, each once.")
-            if len(set(map(str, items))) != n:
-                raise _Form("Some step appears twice: use each step exactly once.")
-            _check_options(items, options)
-            right = [digest(name, [i, it]) == k for i, (it, k) in enumerate(zip(items, spec["key"]))]
-            if all(right):
-                return Feedback(q, "correct", "Correct: that is the right order. Well done!")
-            first = right.index(False)
-            item = items[first]
-            hint = hints.get(str(item), "think about what the caller needs at that moment.")
-            head = (f"The first {first} step{'s are' if first != 1 else ' is'} in the right place."
-                    if first else "The first step is not the right one yet.")
-            return Feedback(q, "partial" if any(right) else "incorrect",
-                            f"{head} Look again at position {first + 1} ({item!r}): {hint}",
-                            (f"{sum(right)} of {n} steps are in the right position.",))
-
-        if kind == "classify":
-            if not isinstance(value, Mapping):
-                raise _Form(f"Your answer should be a dictionary like {{'A': 'label', 'B': 'label'}}; "
-                            f"you gave {_type_name(value)}.")
-            got = {_norm_item(k): _norm_item(v) for k, v in value.items()}
-            expected = list(spec["key"])
-            norm_expected = {_norm_item(k) for k in expected}
-            missing = [k for k in expected if _norm_item(k) not in got]
-            extra = [str(k) for k in value if _norm_item(k) not in norm_expected]
-            if missing or extra:
-                parts = []
-                if missing:
-                    parts.append("missing: " + ", ".join(missing))
-                if extra:
-                    parts.append("not in the question: " + ", ".join(extra))
-                raise _Form("Give one label for every item, and only those (" + "; ".join(parts) + ").")
-            cats = spec.get("categories")
-            if cats is not None:
-                allowed = [_norm_item(c) for c in cats]
-                bad = sorted({str(v) for v in got.values() if v not in allowed})
-                if bad:
-                    raise _Form(f"{', '.join(repr(b) for b in bad)}: use only these labels: "
-                                f"{', '.join(repr(c) for c in cats)}.")
-            wrong = [k for k in expected
-                     if digest(name, [_norm_item(k), got[_norm_item(k)]]) != spec["key"][k]]
-            if not wrong:
-                return Feedback(q, "correct", f"Correct: all {len(expected)} are right. Well done!")
-            details = [f"{k}: {hints.get(k, 'think again about this one.')}" for k in wrong[:3]]
-            if len(wrong) > 3:
-                details.append(f"… and {len(wrong) - 3} more to look at again.")
-            ok = len(expected) - len(wrong)
-            return Feedback(q, "partial" if ok else "incorrect",
-                            f"{ok} of {len(expected)} are right.", tuple(details))
-
-        if kind == "number":
-            if isinstance(value, str):
-                try:
-                    float(value.strip().rstrip("%"))
-                except ValueError:
-                    raise _Form(f"Your answer should be a number, like 42 or 0.85; you gave a piece "
-                                f"of text.") from None
-                raise _Form("Your answer should be a number without quotes: write 42, not '42'.")
-            if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                raise _Form(f"Your answer should be a single number; you gave {_type_name(value)}.")
-            x = float(value)
-            if math.isnan(x):
-                raise _Form("Your answer is NaN (not a number): check your calculation.")
-            key, tol = spec["key"], spec.get("tolerance", 0.0)
-            unit = f" {spec['unit']}" if spec.get("unit") else ""
-            if abs(x - key) <= tol + 1e-9:
-                return Feedback(q, "correct", "Correct. Well done!")
-            for mistake, hint in hints.get("mistakes", []):
-                if abs(x - float(mistake)) <= tol + 1e-9:
-                    return Feedback(q, "incorrect", f"Not quite. {hint}")
-            side = "low" if x < key else "high"
-            default = {"low": "Your number is too low.", "high": "Your number is too high."}[side]
-            return Feedback(q, "incorrect", f"Not quite ({value}{unit}). {hints.get(side, default)}")
+        return kind_of(spec["kind"]).evaluate(name, value, spec)
     except _Form as problem:
-        return Feedback(q, "form", str(problem))
-    raise ValueError(f"unknown kind {kind!r}")
+        return Feedback(_label(name), "form", str(problem))
 
 
 def _record(feedback: Feedback, name: str) -> None:
@@ -343,21 +211,9 @@ def feedback(name: str, value: Any = Ellipsis, *, sealed: str | None = None, **s
 
 
 def _form_only(name: str, value: Any, kind: str, spec: Mapping[str, Any]) -> None:
-    options = spec.get("options")
-    if kind == "choice":
-        if not isinstance(value, str):
-            raise _Form(f"Your answer should be one letter in quotes, like 'B'; you gave {_type_name(value)}.")
-        _check_options([_norm_item(value)], options)
-    elif kind in ("multi", "order"):
-        _check_options(_as_list(value, "items"), options)
-    elif kind == "classify":
-        if not isinstance(value, Mapping):
-            raise _Form("Your answer should be a dictionary.")
-    elif kind == "number":
-        if isinstance(value, (str, bool)) or not isinstance(value, numbers.Real):
-            raise _Form("Your answer should be a single number.")
-    else:
-        raise ValueError(f"unknown kind {kind!r}")
+    from .kinds import kind_of
+
+    kind_of(kind).form_only(value, spec)
 
 
 def check(name: str, value: Any = Ellipsis, *, sealed: str | None = None, **spec: Any) -> Feedback:
@@ -378,42 +234,17 @@ def score(name: str, value: Any, *, kind: str, answer: Any, points: float = 1.0,
 
     multi: (right picks - wrong picks) / answers, floored at 0; order: longest run of steps in
     the right relative order / steps (one misplaced step costs one step, not all);
-    classify: share labelled right; choice and number: all or nothing.
+    classify: share labelled right; choice and number: all or nothing. Each kind's rule is in
+    :mod:`grader.kinds`.
     """
+    from .kinds import kind_of
+
     if value is Ellipsis or value is None:
         return 0.0
     try:
-        if kind == "choice":
-            ok = isinstance(value, str) and _norm_item(value) == _norm_item(answer)
-            return float(points) if ok else 0.0
-        if kind == "number":
-            if isinstance(value, (str, bool)) or not isinstance(value, numbers.Real):
-                return 0.0
-            return float(points) if abs(float(value) - float(answer)) <= tolerance + 1e-9 else 0.0
-        if kind == "multi":
-            if isinstance(value, (str, Mapping)) or not isinstance(value, (list, tuple, set, frozenset)):
-                return 0.0
-            got = {_norm_item(v) for v in value}
-            key = {_norm_item(a) for a in answer}
-            frac = (len(got & key) - len(got - key)) / len(key)
-            return round(float(points) * max(0.0, frac), 4)
-        if kind == "order":
-            if isinstance(value, (str, Mapping)) or not isinstance(value, (list, tuple)):
-                return 0.0
-            got = [_norm_item(v) for v in value]
-            key = [_norm_item(a) for a in answer]
-            if sorted(map(str, got)) != sorted(map(str, key)):
-                return 0.0
-            return round(float(points) * _lcs(got, key) / len(key), 4) if got != key else float(points)
-        if kind == "classify":
-            if not isinstance(value, Mapping):
-                return 0.0
-            got = {str(_norm_item(k)): _norm_item(v) for k, v in value.items()}
-            right = sum(got.get(str(_norm_item(k))) == _norm_item(v) for k, v in answer.items())
-            return round(float(points) * right / len(answer), 4)
+        return kind_of(kind).score(value, answer, float(points), float(tolerance))
     except TypeError:
         return 0.0
-    raise ValueError(f"unknown kind {kind!r}")
 
 
 def _lcs(a: Sequence, b: Sequence) -> int:

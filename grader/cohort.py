@@ -84,45 +84,10 @@ def takes(learner: Learner, assignment: str, tracks: list | None) -> bool:
 
 
 def _wrong(kind: str, answer: Any, check_kw: dict, grade_kw: dict, rng: random.Random) -> Any:
-    """A plausible wrong answer of the right form."""
-    options = check_kw.get("options")
-    if kind == "choice":
-        opts = list(options) if options else list("ABCD")
-        others = [o for o in opts if str(o).upper() != str(answer).upper()]
-        return rng.choice(others) if others else answer
-    if kind == "multi":
-        got = list(answer)
-        if len(got) > 1:
-            got.remove(rng.choice(got))
-        extra = [o for o in (options or check_kw.get("hints", {}).keys()) if o not in answer]
-        if extra and rng.random() < 0.6:
-            got.append(rng.choice(list(extra)))
-        return got
-    if kind == "order":
-        got = list(answer)
-        if len(got) > 1:
-            i = rng.randrange(len(got) - 1)
-            got[i], got[i + 1] = got[i + 1], got[i]
-        return got
-    if kind == "classify":
-        cats = check_kw.get("categories") or sorted({str(v) for v in answer.values()})
-        got = dict(answer)
-        for key in rng.sample(list(got), k=min(len(got), rng.choice([1, 2]))):
-            others = [c for c in cats if c != got[key]]
-            if others:
-                got[key] = rng.choice(others)
-        return got
-    if kind == "number":
-        mistakes = check_kw.get("hints", {}).get("mistakes") or []
-        if mistakes and rng.random() < 0.6:
-            return rng.choice(mistakes)[0]
-        x = float(answer)
-        tol = float(grade_kw.get("tolerance", 0))
-        wrong = x * rng.choice([0.5, 0.8, 1.25, 2]) if x else 1.0
-        if abs(wrong - x) <= tol:
-            wrong = x + 10 * (tol or 1)
-        return round(wrong, 2) if not float(x).is_integer() else int(round(wrong))
-    return answer
+    """A plausible wrong answer of the right form (each kind's rule: :mod:`grader.kinds`)."""
+    from .kinds import KINDS
+
+    return KINDS[kind].wrong(answer, check_kw, grade_kw, rng) if kind in KINDS else answer
 
 
 def choose_answers(learner: Learner, assignment: str, solution_nb: nbformat.NotebookNode,

@@ -18,10 +18,6 @@ from typing import Any
 
 import nbformat
 from nbformat import NotebookNode
-KIND_FORMS = {"choice": (str,), "number": (int, float), "multi": (list, tuple, set),
-              "order": (list, tuple), "classify": (dict,)}
-KIND_WORDS = {"choice": "one letter in quotes", "number": "a number", "multi": "a list",
-              "order": "a list", "classify": "a dictionary"}
 
 
 def expected_notebooks(db_url: str, assignment: str) -> list[str]:
@@ -181,10 +177,11 @@ def postcheck(autograded: Path, kinds: dict[str, str] | None = None) -> list[str
                                  f"{str(out.get('evalue'))[:80]}; questions using it earn no points")
                 break
         if kinds:
+            from .kinds import KINDS
+
             for q, value in answer_values(nb).items():
-                kind = kinds.get(q)
-                if kind in KIND_FORMS and not (isinstance(value, KIND_FORMS[kind])
-                                               and not isinstance(value, bool)):
-                    notes.append(f"{path.stem}: {q} should be {KIND_WORDS[kind]} but is "
+                kind = KINDS.get(kinds.get(q))
+                if kind is not None and not kind.right_form(value):
+                    notes.append(f"{path.stem}: {q} should be {kind.words} but is "
                                  f"{type(value).__name__} {value!r:.40}; it earns no points")
     return notes
