@@ -242,10 +242,13 @@ def _tracks(d: CohortData) -> dict | None:
         n_ok = pd.Series(0, index=pd.Index(learners))
         for req in t.assignments:
             ok = per.xs(req.id, level="assignment") if req.id in per.index.get_level_values(1) else per.iloc[:0]
-            ok = ((ok.pct >= req.pass_mark) & ~ok.manual).reindex(passed.index, fill_value=False)
+            # the tracks engine's own rule (grader.tracks): at or above the pass mark is met, even
+            # while some answers still await manual grading
+            ok = (ok.pct + 1e-9 >= req.pass_mark).reindex(passed.index, fill_value=False)
             passed &= ok
             n_ok += ok.astype(int)
-        # only learners who passed every assignment can be complete: ask grader.tracks about them
+        # only learners who passed every assignment can be complete (a necessary condition of the
+        # engine's rule, used to skip the others quickly): grader.tracks decides about them
         maybe = passed[passed].index.tolist()
         records = _TableRecords(d.table[d.table.learner.isin(maybe)], d.roleplay)
         done = [lid for lid in maybe if evaluate(t, lid, records).complete]
