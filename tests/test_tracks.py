@@ -376,3 +376,23 @@ def test_real_roleplay_store_latest_version_counts(world, tmp_path):
     with Records(url, tracks.load_roleplay_results(db)) as rec:
         coach = by_id(tracks.evaluate(ts[1], "cai", rec))["coach"]
     assert coach.state == "remaining" and "below 75" in coach.detail
+
+
+def test_progress_and_candidates_take_the_course_folder(world, tmp_path, capsys):
+    """Do progress and candidates find the gradebook with --course, like the other cohort commands,
+    and say what to do when the folder has none?"""
+    import shutil
+
+    from grader.cli import main
+
+    url, store, _ = world
+    course = tmp_path / "cohort"
+    course.mkdir()
+    empty = ["--course", str(course), "--roleplay-db", str(store)]
+    assert main(["candidates", *empty]) != 0
+    err = capsys.readouterr().err
+    assert "No gradebook in" in err and "--course DIR" in err
+    shutil.copyfile(url.removeprefix("sqlite:///"), course / "gradebook.db")
+    assert main(["progress", "ana", *empty]) == 0
+    assert "ana" in capsys.readouterr().out
+    assert main(["candidates", *empty, "--csv"]) == 0

@@ -17,9 +17,21 @@ MARK = {"met": "[x]", "pending": "[~]", "remaining": "[ ]"}
 
 
 def _records(args: argparse.Namespace):
-    from ..tracks import Records, load_roleplay_results
+    """Records from --gradebook, or else the cohort workspace's gradebook (--course, as for the
+    other cohort commands)."""
+    from pathlib import Path
 
-    return Records(args.gradebook, load_roleplay_results(args.roleplay_db))
+    from ..tracks import Records, TrackError, load_roleplay_results
+
+    gradebook = args.gradebook
+    if gradebook is None:
+        course = Path(args.course)
+        gradebook = course / "gradebook.db"
+        if not gradebook.exists():
+            raise TrackError(f"No gradebook in {course.resolve()} (no gradebook.db there). Give the "
+                             "cohort folder with --course DIR (where `academy roster` and `academy "
+                             "autograde` ran), or the database with --gradebook PATH_OR_URL.")
+    return Records(gradebook, load_roleplay_results(args.roleplay_db))
 
 
 def _print_progress(p) -> None:
@@ -116,8 +128,10 @@ def run_tracks(args: argparse.Namespace) -> int:
 def _common(p: argparse.ArgumentParser, records: bool = True) -> None:
     p.add_argument("--manifest", help="track manifest (default: datasets/tracks.yaml)")
     if records:
+        p.add_argument("--course", default="cohort",
+                       help="cohort workspace folder (default ./cohort), as for the other cohort commands")
         p.add_argument("--gradebook", help="nbgrader gradebook: a path or database URL "
-                                           "(default: gradebook.db in the course folder)")
+                                           "(default: COURSE/gradebook.db)")
         p.add_argument("--roleplay-db", dest="roleplay_db",
                        help="role-play studio database (default: the studio's own)")
 
