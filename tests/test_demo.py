@@ -57,6 +57,12 @@ def test_demo_end_to_end(tmp_path, capsys):
     assert per_q.written.any() and not per_q[~per_q.written].needs_manual_grade.any()
     assert "Hardest:" in out
     assert "Per track" in out and "Agent track: " in out
+    # questions are labelled with their ids, written ones named, and the next steps given
+    first = per_q[~per_q.written].question.iloc[0]
+    assert f"{first} " in out.split("Per question")[1]
+    written = sorted(set(per_q[per_q.written].question))
+    assert "Written answers, not in these figures" in out and all(q in out for q in written)
+    assert "academy report --course" in out and "formgrader" in out
 
 
 def test_broken_submission_is_reported_and_others_graded(tmp_path):

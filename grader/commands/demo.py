@@ -109,6 +109,11 @@ def run(args: argparse.Namespace) -> int:
     print(_track_summary(table, learners, tracks, ids))
     print()
     print(_question_summary(auto))
+    written = sorted(set(table[table.written].question), key=lambda q: [int(x) if x.isdigit() else x
+                                                                        for x in q.replace("q", "").split("_")])
+    if written:
+        print(f"  Written answers, not in these figures (a trainer marks them in formgrader): "
+              f"{', '.join(written)}")
     if problems:
         print()
         print(f"{len(problems)} submission(s) could not be graded (the rest were):")
@@ -116,6 +121,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {p.learner} {p.assignment}: {p.message}")
     print()
     print(f"Grades: {ws.root / 'grades.csv'} (nbgrader export) and {ws.root / 'question_scores.csv'}")
+    print(f"Next: `academy report --course {ws.root}` writes the cohort report; written answers are "
+          f"marked in formgrader (`make lab`, then Nbgrader > Formgrader).")
     print(f"Done in {time.time() - t0:.0f} s.")
     return 0 if not problems else 1
 
@@ -168,10 +175,11 @@ def _question_summary(auto) -> str:
     for aid, block in per_q.groupby(level=0, sort=True):
         qs = block.reset_index().sort_values(
             "question", key=lambda c: c.str.extract(r"_(\d+)$")[0].astype(float))
-        cells = [f"{q.split('_', 1)[-1]:>2} {p:3.0f}%" for q, p in zip(qs.question, qs.percent)]
+        width = max(len(q) for q in qs.question)
+        cells = [f"{q:>{width}} {p:3.0f}%" for q, p in zip(qs.question, qs.percent)]
         lines.append(f"  {aid}  (question: % earned)")
-        for i in range(0, len(cells), 8):
-            lines.append("    " + "   ".join(cells[i:i + 8]))
+        for i in range(0, len(cells), 6):
+            lines.append("    " + "   ".join(cells[i:i + 6]))
     hardest = per_q.sort_values("percent").head(3)
     lines.append("  Hardest: " + ", ".join(f"{q} ({p:.0f}%)" for (_, q), p in hardest.percent.items()))
     return "\n".join(lines)
