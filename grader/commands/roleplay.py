@@ -97,6 +97,7 @@ def serve(args) -> int:
 
 def calibrate(args) -> int:
     from ..roleplay.calibration import calibrate_store
+    from ..roleplay.report import render_html
     from ..roleplay.store import RolePlayStore
 
     db = _db(args)
@@ -111,7 +112,7 @@ def calibrate(args) -> int:
         return 1
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(cal.to_html(), encoding="utf-8")
+    out.write_text(render_html(cal), encoding="utf-8")
     print(cal.summary())
     for note in cal.notes:
         print(f"  note: {note}")

@@ -97,7 +97,7 @@ def share_within(totals: pd.DataFrame, tolerance: float = TOTAL_TOLERANCE,
 
 
 # --------------------------------------------------------------------------- item level
-def _steps(value: str) -> float | None:
+def scale_position(value: str) -> float | None:
     """Position on the item's scale: 0-3 as is; yes/pass = 1, no/fail = 0; N/A = None."""
     v = str(value)
     if v == NA:
@@ -114,7 +114,7 @@ def _tolerance(values: pd.Series) -> float:
 
 def far_apart(values: list[str], tolerance: float) -> bool:
     """Do these raters' answers to one item on one call differ by more than ``tolerance`` steps?"""
-    steps = [_steps(v) for v in values]
+    steps = [scale_position(v) for v in values]
     if any(s is None for s in steps):
         return not all(s is None for s in steps)   # N/A against a score
     return max(steps) - min(steps) > tolerance
@@ -192,7 +192,8 @@ def pairwise(items: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- the report
 @dataclass
 class Calibration:
-    """Everything a calibration session produces; ``to_html()`` renders the report."""
+    """Everything a calibration session produces; :func:`grader.roleplay.report.render_html` renders
+    the report (the report depends on this module, never the other way round)."""
 
     scorecard: str
     calls: list[str]
@@ -218,18 +219,6 @@ class Calibration:
         return (f"{self.scorecard}: {len(self.calls)} call(s), {len(self.raters)} rater(s). "
                 f"ICC(A,1) on totals {icc}; rater pairs within ±10 points {within}; "
                 f"ambiguous items: {amb}.")
-
-    def figures(self) -> dict[str, "object"]:
-        """The report's matplotlib figures, by title."""
-        from .report import figures
-
-        return figures(self)
-
-    def to_html(self) -> str:
-        """A self-contained HTML report (see :mod:`.report`)."""
-        from .report import render_html
-
-        return render_html(self)
 
 
 def calibrate(items: pd.DataFrame, results: pd.DataFrame,

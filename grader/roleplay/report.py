@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..templating import chart_label
-from .calibration import FAR_APART_SHARE, TOTAL_TOLERANCE, Calibration, _steps
+from .calibration import FAR_APART_SHARE, TOTAL_TOLERANCE, Calibration, scale_position
 
 
 def figures(cal: Calibration) -> dict[str, object]:
@@ -87,7 +87,7 @@ def answers_figure(totals: pd.DataFrame, items: pd.DataFrame | None):
         return fig
     first = sorted(items["call_id"].unique())[0]
     g = items[items["call_id"] == first].copy()
-    g["share"] = [(_steps(v) if _steps(v) is not None else np.nan) for v in g["value"]]
+    g["share"] = [(scale_position(v) if scale_position(v) is not None else np.nan) for v in g["value"]]
     g.loc[g["value"].astype(str).str.isdigit(), "share"] /= 3
     wide = g.pivot_table(index="item_id", columns="rater", values="share", sort=False)
     labels = g.pivot_table(index="item_id", columns="rater", values="value", aggfunc="first",

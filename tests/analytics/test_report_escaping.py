@@ -17,6 +17,7 @@ import pytest
 from grader.analytics.report import CohortData, _roleplay, read_unsandboxed, render
 from grader.analytics.synthetic import synthetic_cohort
 from grader.roleplay.calibration import calibrate_store
+from grader.roleplay.report import render_html
 from grader.roleplay.scorecard import load_scorecards
 from grader.roleplay.store import RolePlayStore
 from grader.tracks import AssignmentRequirement, Track
@@ -143,7 +144,7 @@ def test_calibration_report_escapes_rater_and_call_names(hostile_store):
     store, cards = hostile_store
     cal = calibrate_store(store, cards=cards)
     assert sorted(cal.raters) == sorted([SVG, IFRAME, TEX]) and sorted(cal.calls) == sorted([SCRIPT, IMG])
-    page = cal.to_html()
+    page = render_html(cal)
     assert_inert(page)
     for section in CALIBRATION_SECTIONS:
         assert f"<h2>{section}</h2>" in page
