@@ -21,40 +21,18 @@ credit) and ``number`` (within a tolerance).
 from __future__ import annotations
 
 import base64
-import hashlib
-import html
 import json
-import math
-import numbers
 import os
 import time
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
-KINDS = ("choice", "multi", "order", "classify", "number")  # one class each in grader.kinds
+from .kinds import Feedback, _Form, _label, digest, kind_of  # noqa: F401 - re-exported for notebooks
+from .kinds import KINDS as _KIND_CLASSES
+
+KINDS = tuple(_KIND_CLASSES)  # "choice", "multi", "order", "classify", "number": one class each
 PROGRESS_FILE = Path(".academy") / "checks.jsonl"
-
-
-# --------------------------------------------------------------------------- normalising
-def _norm_item(x: Any) -> Any:
-    """Compare letters and labels case-blind and trimmed; whole floats as ints."""
-    if isinstance(x, str):
-        return x.strip().upper()
-    if isinstance(x, bool):
-        return x
-    if isinstance(x, numbers.Integral):
-        return int(x)
-    if isinstance(x, numbers.Real) and float(x).is_integer():
-        return int(x)
-    return x
-
-
-def digest(name: str, value: Any) -> str:
-    """A salted digest of a normalised value: the sealed form of an answer."""
-    payload = json.dumps([name, value], sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
 
 
 def seal(spec: Mapping[str, Any]) -> str:
@@ -69,8 +47,6 @@ def unseal(text: str) -> dict:
 
 def make_sealed_spec(name: str, check_kw: Mapping[str, Any], grade_kw: Mapping[str, Any]) -> dict:
     """Build the sealed spec of a question from its check cell and its hidden grade cell."""
-    from .kinds import kind_of
-
     kind = check_kw.get("kind") or grade_kw.get("kind")
     if "answer" not in grade_kw:
         raise ValueError(f"{name}: the hidden grade cell gives no answer=")
@@ -83,92 +59,8 @@ def make_sealed_spec(name: str, check_kw: Mapping[str, Any], grade_kw: Mapping[s
     return spec
 
 
-# --------------------------------------------------------------------------- feedback
-@dataclass
-class Feedback:
-    """What a learner sees after running a check cell."""
-
-    question: str
-    status: str  # "correct", "incorrect", "partial", "form", "unanswered", "unsealed"
-    message: str
-    details: tuple[str, ...] = ()
-
-    ICONS = {"correct": "✅", "partial": "🟡", "incorrect": "❌", "form": "✋",
-             "unanswered": "✏️", "unsealed": "🛈"}
-    COLOURS = {"correct": "#e6f4ea", "partial": "#fff8e1", "incorrect": "#fdecea",
-               "form": "#fff3e0", "unanswered": "#eef2f7", "unsealed": "#eef2f7"}
-
-    @property
-    def text(self) -> str:
-        lines = [f"{self.ICONS.get(self.status, '')} {self.question}: {self.message}"]
-        lines += [f"   • {d}" for d in self.details]
-        return "\n".join(lines)
-
-    def __repr__(self) -> str:  # plain-text front ends and logs
-        return self.text
-
-    def _repr_html_(self) -> str:
-        items = "".join(f"<li>{html.escape(d)}</li>" for d in self.details)
-        return (f'<div style="background:{self.COLOURS.get(self.status, "#eee")};padding:8px 12px;'
-                f'border-radius:6px;font-family:sans-serif">'
-                f"<b>{self.ICONS.get(self.status, '')} {html.escape(self.question)}</b>: "
-                f"{html.escape(self.message)}{'<ul>' + items + '</ul>' if items else ''}</div>")
-
-
-def _type_name(value: Any) -> str:
-    if isinstance(value, str):
-        return "a piece of text"
-    if isinstance(value, bool):
-        return "True/False"
-    if isinstance(value, numbers.Number):
-        return "a number"
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    if isinstance(value, (set, frozenset)):
-        return "a set"
-    if isinstance(value, Mapping):
-        return "a dictionary"
-    if value is None:
-        return "None (nothing)"
-    return f"a {type(value).__name__}"
-
-
-def _label(name: str) -> str:
-    """'q1_3' -> 'Question 1.3'."""
-    if name.startswith("q") and "_" in name:
-        return "Question " + name[1:].replace("_", ".")
-    return name
-
-
-class _Form(Exception):
-    """The answer's form is wrong: raised with a learner-facing message."""
-
-
-def _as_list(value: Any, what: str) -> list:
-    if isinstance(value, str):
-        raise _Form(f"Your answer should be a list of {what} in square brackets, e.g. ['A', 'C'], "
-                    f"not a single piece of text.")
-    if isinstance(value, Mapping) or not isinstance(value, (list, tuple, set, frozenset)):
-        raise _Form(f"Your answer should be a list of {what} in square brackets, e.g. ['A', 'C']; "
-                    f"you gave {_type_name(value)}.")
-    return [_norm_item(v) for v in value]
-
-
-def _check_options(items: Sequence, options: Sequence | None) -> None:
-    if options is None:
-        return
-    allowed = [_norm_item(o) for o in options]
-    bad = [i for i in items if i not in allowed]
-    if bad:
-        shown = ", ".join(repr(b) for b in bad[:3])
-        raise _Form(f"{shown} {'is' if len(bad) == 1 else 'are'} not among the choices "
-                    f"({', '.join(str(o) for o in options)}). Check the spelling.")
-
-
 def _evaluate(name: str, value: Any, spec: Mapping[str, Any]) -> Feedback:
     """Compare a learner's value with a sealed spec; form problems first, then content."""
-    from .kinds import kind_of
-
     try:
         return kind_of(spec["kind"]).evaluate(name, value, spec)
     except _Form as problem:
@@ -211,8 +103,6 @@ def feedback(name: str, value: Any = Ellipsis, *, sealed: str | None = None, **s
 
 
 def _form_only(name: str, value: Any, kind: str, spec: Mapping[str, Any]) -> None:
-    from .kinds import kind_of
-
     kind_of(kind).form_only(value, spec)
 
 
@@ -237,24 +127,12 @@ def score(name: str, value: Any, *, kind: str, answer: Any, points: float = 1.0,
     classify: share labelled right; choice and number: all or nothing. Each kind's rule is in
     :mod:`grader.kinds`.
     """
-    from .kinds import kind_of
-
     if value is Ellipsis or value is None:
         return 0.0
     try:
         return kind_of(kind).score(value, answer, float(points), float(tolerance))
     except TypeError:
         return 0.0
-
-
-def _lcs(a: Sequence, b: Sequence) -> int:
-    prev = [0] * (len(b) + 1)
-    for x in a:
-        cur = [0]
-        for j, y in enumerate(b):
-            cur.append(prev[j] + 1 if x == y else max(prev[j + 1], cur[j]))
-        prev = cur
-    return prev[-1]
 
 
 def grade(name: str, value: Any, *, kind: str, answer: Any, points: float = 1.0, **kw: Any) -> float:

@@ -7,18 +7,137 @@ points an answer earns (:meth:`Kind.score`, the rule behind the hidden tests), w
 count as the right form for the trainer's notes (``forms``, ``words``), and what a plausible wrong
 answer looks like for synthetic cohorts (:meth:`Kind.wrong`).
 
+The answer-level helpers both sides share (normalising, the salted digest, :class:`Feedback`) live
+here too; :mod:`grader.check` is the learner's and the hidden tests' entry point on top of this.
+
 The self-check and the grade use the same rule: an order question's check reports the steps in
 the right relative order (the longest common subsequence that :meth:`Order.score` counts), not
 only the positions that match.
 """
 from __future__ import annotations
 
+import hashlib
+import html
+import json
 import math
 import numbers
 import random
-from typing import Any, Mapping
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
 
-from .check import Feedback, _as_list, _check_options, _Form, _label, _lcs, _norm_item, _type_name, digest
+
+# --------------------------------------------------------------------------- normalising
+def _norm_item(x: Any) -> Any:
+    """Compare letters and labels case-blind and trimmed; whole floats as ints."""
+    if isinstance(x, str):
+        return x.strip().upper()
+    if isinstance(x, bool):
+        return x
+    if isinstance(x, numbers.Integral):
+        return int(x)
+    if isinstance(x, numbers.Real) and float(x).is_integer():
+        return int(x)
+    return x
+
+
+def digest(name: str, value: Any) -> str:
+    """A salted digest of a normalised value: the sealed form of an answer."""
+    payload = json.dumps([name, value], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
+
+
+# --------------------------------------------------------------------------- feedback
+@dataclass
+class Feedback:
+    """What a learner sees after running a check cell."""
+
+    question: str
+    status: str  # "correct", "incorrect", "partial", "form", "unanswered", "unsealed"
+    message: str
+    details: tuple[str, ...] = ()
+
+    ICONS = {"correct": "✅", "partial": "🟡", "incorrect": "❌", "form": "✋",
+             "unanswered": "✏️", "unsealed": "🛈"}
+    COLOURS = {"correct": "#e6f4ea", "partial": "#fff8e1", "incorrect": "#fdecea",
+               "form": "#fff3e0", "unanswered": "#eef2f7", "unsealed": "#eef2f7"}
+
+    @property
+    def text(self) -> str:
+        lines = [f"{self.ICONS.get(self.status, '')} {self.question}: {self.message}"]
+        lines += [f"   • {d}" for d in self.details]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:  # plain-text front ends and logs
+        return self.text
+
+    def _repr_html_(self) -> str:
+        items = "".join(f"<li>{html.escape(d)}</li>" for d in self.details)
+        return (f'<div style="background:{self.COLOURS.get(self.status, "#eee")};padding:8px 12px;'
+                f'border-radius:6px;font-family:sans-serif">'
+                f"<b>{self.ICONS.get(self.status, '')} {html.escape(self.question)}</b>: "
+                f"{html.escape(self.message)}{'<ul>' + items + '</ul>' if items else ''}</div>")
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, str):
+        return "a piece of text"
+    if isinstance(value, bool):
+        return "True/False"
+    if isinstance(value, numbers.Number):
+        return "a number"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, (set, frozenset)):
+        return "a set"
+    if isinstance(value, Mapping):
+        return "a dictionary"
+    if value is None:
+        return "None (nothing)"
+    return f"a {type(value).__name__}"
+
+
+def _label(name: str) -> str:
+    """'q1_3' -> 'Question 1.3'."""
+    if name.startswith("q") and "_" in name:
+        return "Question " + name[1:].replace("_", ".")
+    return name
+
+
+class _Form(Exception):
+    """The answer's form is wrong: raised with a learner-facing message."""
+
+
+def _as_list(value: Any, what: str) -> list:
+    if isinstance(value, str):
+        raise _Form(f"Your answer should be a list of {what} in square brackets, e.g. ['A', 'C'], "
+                    f"not a single piece of text.")
+    if isinstance(value, Mapping) or not isinstance(value, (list, tuple, set, frozenset)):
+        raise _Form(f"Your answer should be a list of {what} in square brackets, e.g. ['A', 'C']; "
+                    f"you gave {_type_name(value)}.")
+    return [_norm_item(v) for v in value]
+
+
+def _check_options(items: Sequence, options: Sequence | None) -> None:
+    if options is None:
+        return
+    allowed = [_norm_item(o) for o in options]
+    bad = [i for i in items if i not in allowed]
+    if bad:
+        shown = ", ".join(repr(b) for b in bad[:3])
+        raise _Form(f"{shown} {'is' if len(bad) == 1 else 'are'} not among the choices "
+                    f"({', '.join(str(o) for o in options)}). Check the spelling.")
+
+
+def _lcs(a: Sequence, b: Sequence) -> int:
+    prev = [0] * (len(b) + 1)
+    for x in a:
+        cur = [0]
+        for j, y in enumerate(b):
+            cur.append(prev[j] + 1 if x == y else max(prev[j + 1], cur[j]))
+        prev = cur
+    return prev[-1]
+
+
 
 
 class Kind:
