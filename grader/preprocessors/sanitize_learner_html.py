@@ -34,10 +34,16 @@ def sanitize(text: str) -> str:
 
 
 class SanitizeLearnerHTML(NbGraderPreprocessor):
-    """Escape active HTML in Markdown cells the learner wrote (unlocked or added cells)."""
+    """Escape active HTML in Markdown and raw cells the learner wrote (unlocked or added cells),
+    and drop saved widget state, which HTML exports embed and script (no grading needs it)."""
+
+    def preprocess(self, nb, resources):
+        nb.metadata.pop("widgets", None)
+        return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, index):
         meta = cell.get("metadata", {}).get("nbgrader") or {}
-        if cell.cell_type == "markdown" and not meta.get("locked"):
+        if cell.cell_type in ("markdown", "raw") and not meta.get("locked"):
             cell.source = sanitize(cell.source)
+        cell.get("metadata", {}).pop("widgets", None)
         return cell, resources

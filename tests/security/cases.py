@@ -212,6 +212,13 @@ while True:
          why="stored XSS against the trainer in formgrader", code="""
 cell('q1_14').source = 'I would apologise. <script>alert(1)</script><img src=x onerror=alert(1)>'
 """),
+    Case("script_in_raw_cell_and_widgets", base="solved", where="meta:", expect="full",
+         why="raw HTML cells and saved widget state are copied into HTML exports", code="""
+raw = nbformat.v4.new_raw_cell('<script>alert(5)</script><img src=x onerror=alert(6)>')
+raw.metadata['raw_mimetype'] = 'text/html'
+nb.cells.append(raw)
+nb.metadata['widgets'] = dict(state=dict(x=dict(value='</script><script>alert(7)</script>')))
+"""),
     Case("script_in_output", base="solved", where="q1_2", expect="full", code="""
 display({{'text/html': '<script>alert(2)</script><b onmouseover=alert(3)>hi</b>',
           'application/javascript': 'alert(4)'}}, raw=True)

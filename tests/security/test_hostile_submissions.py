@@ -172,7 +172,7 @@ def test_no_script_reaches_a_trainers_browser(arena):
             self._in_script = False
 
     config = course.load_config()
-    for lid in ("script_in_written_answer", "script_in_output"):
+    for lid in ("script_in_written_answer", "script_in_output", "script_in_raw_cell_and_widgets"):
         nb = nbformat.read(arena.ws.root / "autograded" / lid / AID / f"{AID}.ipynb", as_version=4)
         body, _ = HTMLExporter(config=config).from_notebook_node(nb)
         parser = Active()
