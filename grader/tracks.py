@@ -10,7 +10,6 @@ the leadership track makes a learner a promotion candidate (:func:`candidates`).
 """
 from __future__ import annotations
 
-import contextlib
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any, Iterable, Mapping
 
 from . import paths
 
-COURSE_ID = "call-center-academy"  # as in nbgrader_config.py; the gradebook is opened read-only
+from .gradebook import COURSE_ID  # noqa: F401 - re-exported; the gradebook is only read here
 MANIFEST = paths.DATASETS / "tracks.yaml"
 
 
@@ -202,41 +201,37 @@ class AssignmentScore:
 
 
 def gradebook_url(value: str | Path | None) -> str:
-    """A database URL from a URL or a path; refuses a SQLite file that does not exist (nbgrader
-    would silently create an empty gradebook there)."""
-    if value is None:
-        value = paths.ROOT / "gradebook.db"
-    text = str(value)
-    if "://" not in text:
-        text = f"sqlite:///{Path(text).resolve()}"
-    if text.startswith("sqlite:///"):
-        file = Path(text[len("sqlite:///"):])
-        if not file.exists():
-            raise TrackError(f"No nbgrader gradebook at {file}. Run this in the course folder where "
-                             f"you ran 'nbgrader autograde', or pass --gradebook PATH_OR_URL.")
-        import sqlite3
+    """A database URL from a URL or a path (default: gradebook.db in the repository root).
+    Whether a gradebook is there is checked when it is opened (:class:`Records`)."""
+    from .gradebook import database_url
 
-        try:
-            with contextlib.closing(sqlite3.connect(f"file:{file}?mode=ro", uri=True)) as con:
-                found = con.execute("SELECT name FROM sqlite_master WHERE type='table' AND "
-                                    "name='submitted_assignment'").fetchone()
-        except sqlite3.DatabaseError:
-            found = None
-        if not found:
-            raise TrackError(f"{file} is not an nbgrader gradebook (no submissions table). "
-                             f"Pass --gradebook with the gradebook.db of your course folder.")
-    return text
+    return database_url(paths.ROOT / "gradebook.db" if value is None else value)
 
 
 class Records:
-    """Read access to the gradebook and the role-play results for track evaluation."""
+    """Read access to the gradebook and the role-play results for track evaluation.
+
+    Scores come from :mod:`grader.gradebook` in bulk: a learner's submissions in one query the
+    first time they are asked about, everyone's in one query once :meth:`learners` is called
+    (the callers that list learners go on to evaluate each of them).
+    """
 
     def __init__(self, gradebook: str | Path | None, roleplays: Any = None):
         """``roleplays``: a DataFrame shaped like ``RolePlayStore.results()``, an object with a
         ``results()`` method, or None (no role-play scored anywhere yet)."""
-        from nbgrader.api import Gradebook
+        from .gradebook import Gradebook, GradebookError
 
-        self._gb = Gradebook(gradebook_url(gradebook), course_id=COURSE_ID)
+        try:
+            self._gb = Gradebook(gradebook_url(gradebook))
+            people = self._gb.learners()
+            self._assignments = set(self._gb.assignments().assignment)
+        except GradebookError as exc:
+            raise TrackError(str(exc)) from None
+        self._names = {r.learner: " ".join(str(x) for x in (r.first_name, r.last_name) if isinstance(x, str) and x)
+                       for r in people.itertuples(index=False)}
+        self._scores: dict[tuple[str, str], Any] = {}
+        self._loaded: set[str] = set()
+        self._all_loaded = False
         if roleplays is not None and hasattr(roleplays, "results"):
             roleplays = roleplays.results()
         self.roleplays = roleplays
@@ -250,40 +245,37 @@ class Records:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _load(self, learners: list[str] | None) -> None:
+        subs = self._gb.submissions(learners=learners)
+        self._scores.update({(r.learner, r.assignment): r for r in subs.itertuples(index=False)})
+        if learners is None:
+            self._all_loaded = True
+        else:
+            self._loaded.update(learners)
+
     def learners(self) -> list[str]:
-        return sorted(s.id for s in self._gb.students)
+        if not self._all_loaded:
+            self._load(None)
+        return sorted(self._names)
 
     def learner_name(self, learner: str) -> str:
-        from nbgrader.api import MissingEntry
-
-        try:
-            s = self._gb.find_student(learner)
-        except MissingEntry:
-            return ""
-        return " ".join(x for x in (s.first_name, s.last_name) if x)
+        return self._names.get(learner, "")
 
     def require_learner(self, learner: str) -> None:
-        from nbgrader.api import MissingEntry
-
-        try:
-            self._gb.find_student(learner)
-        except MissingEntry:
-            known = self.learners()
+        if learner not in self._names:
+            known = sorted(self._names)
             close = difflib.get_close_matches(learner, known, n=3)
             hint = f" Did you mean {', '.join(close)}?" if close else (
                 f" The gradebook has {len(known)} learner(s)." if known else " The gradebook has no learners yet.")
-            raise TrackError(f"Learner '{learner}' is not in the gradebook.{hint}") from None
+            raise TrackError(f"Learner '{learner}' is not in the gradebook.{hint}")
 
     def assignment_score(self, assignment: str, learner: str) -> AssignmentScore:
-        from nbgrader.api import MissingEntry
-
-        try:
-            self._gb.find_assignment(assignment)
-        except MissingEntry:
+        if assignment not in self._assignments:
             return AssignmentScore(assignment, "not_in_gradebook")
-        try:
-            sub = self._gb.find_submission(assignment, learner)
-        except MissingEntry:
+        if not self._all_loaded and learner not in self._loaded and learner in self._names:
+            self._load([learner])
+        sub = self._scores.get((learner, assignment))
+        if sub is None:
             return AssignmentScore(assignment, "not_submitted")
         status = "needs_manual_grade" if sub.needs_manual_grade else "graded"
         return AssignmentScore(assignment, status, float(sub.score or 0), float(sub.max_score or 0))

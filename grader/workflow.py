@@ -178,13 +178,13 @@ def read_roster(path: Path) -> tuple[list[dict], list[str]]:
 
 def import_roster(ws: Workspace, path: Path) -> list[StepResult]:
     """Add or update the roster's learners in nbgrader's gradebook (safe to repeat)."""
-    from nbgrader.api import Gradebook
+    from .gradebook import open_nbgrader
 
     learners, problems = read_roster(path)
     if problems:
         return [StepResult("*", False, "refused", p) for p in problems]
     out = []
-    with Gradebook(ws.db_url, course_id=COURSE_ID) as gb:
+    with open_nbgrader(ws.db_url) as gb:
         known = {s.id: s for s in gb.students}
         folded = {k.lower(): k for k in known}
         clash = [f"id {l['id']!r} differs only in upper/lower case from {folded[l['id'].lower()]!r}, "
@@ -205,10 +205,8 @@ def import_roster(ws: Workspace, path: Path) -> list[StepResult]:
 
 
 def roster(ws: Workspace) -> list[str]:
-    from nbgrader.api import Gradebook
-
-    with Gradebook(ws.db_url, course_id=COURSE_ID) as gb:
-        return sorted(s.id for s in gb.students)
+    """The learners in the workspace's gradebook, sorted by id."""
+    return sorted(learner_table(ws.db_url).learner)
 
 
 def release(ws: Workspace, assignment: str) -> StepResult:
@@ -292,17 +290,20 @@ def feedback(ws: Workspace, assignment: str, learner_ids: list[str], *, release_
 
 def export(ws: Workspace, out_dir: Path) -> dict[str, Path]:
     """Grades as nbgrader's CSV, a per-question CSV and an Excel workbook HR can open."""
-    from nbgrader.api import Gradebook
     from nbgrader.plugins import CsvExportPlugin
+
+    from .gradebook import Gradebook, open_nbgrader
 
     out_dir.mkdir(parents=True, exist_ok=True)
     files = {"grades": out_dir / "grades.csv", "questions": out_dir / "question_scores.csv",
              "xlsx": out_dir / "grades.xlsx"}
-    with Gradebook(ws.db_url, course_id=COURSE_ID) as gb:
+    with Gradebook(ws.db_url) as gb:  # refuses a missing gradebook before anything is written
+        table = gb.grades()
+        people = gb.learners()[["learner", "first_name", "last_name"]]
+    with open_nbgrader(ws.db_url) as gb:
         CsvExportPlugin(to=str(files["grades"])).export(gb)
-    table = grade_table(ws.db_url)
     table.to_csv(files["questions"], index=False)
-    write_xlsx(files["xlsx"], table, learner_table(ws.db_url))
+    write_xlsx(files["xlsx"], table, people)
     return files
 
 
@@ -342,9 +343,9 @@ def _explain(result: dict) -> str:
 
 
 def add_learners(ws: Workspace, learners) -> None:
-    from nbgrader.api import Gradebook
+    from .gradebook import open_nbgrader
 
-    with Gradebook(ws.db_url, course_id=COURSE_ID) as gb:
+    with open_nbgrader(ws.db_url) as gb:
         for l in learners:
             gb.update_or_create_student(l.id, first_name=l.first_name, last_name=l.last_name)
 
@@ -362,41 +363,16 @@ def autograde(ws: Workspace, assignment: str, learner_ids: list[str], progress: 
 
 
 def grade_table(db_url: str) -> pd.DataFrame:
-    """One row per learner × assignment × question from nbgrader's gradebook.
+    """One row per learner × assignment × question from nbgrader's gradebook (see
+    :meth:`grader.gradebook.Gradebook.grades`: learner, assignment, notebook, question, score,
+    max_score, auto_score, manual_score, needs_manual_grade, written)."""
+    from .gradebook import grade_table as table
 
-    Columns: learner, assignment, notebook, question, score, max_score, auto_score,
-    manual_score, needs_manual_grade, written (a written answer a trainer marks, rather than a
-    hidden test).
-    """
-    from nbgrader.api import Gradebook
-
-    rows = []
-    with Gradebook(db_url) as gb:
-        for assignment in gb.assignments:
-            for nb in assignment.notebooks:
-                written = {c.name for c in nb.solution_cells}
-                for student in gb.students:
-                    try:
-                        sub = gb.find_submission_notebook(nb.name, assignment.name, student.id)
-                    except Exception:  # noqa: BLE001 - not submitted
-                        continue
-                    for g in sub.grades:
-                        rows.append({
-                            "learner": student.id, "assignment": assignment.name, "notebook": nb.name,
-                            "question": g.name.removesuffix("_test"), "score": g.score,
-                            "max_score": g.max_score, "auto_score": g.auto_score,
-                            "manual_score": g.manual_score, "needs_manual_grade": g.needs_manual_grade,
-                            "written": g.name in written,
-                        })
-    return pd.DataFrame(rows, columns=["learner", "assignment", "notebook", "question", "score",
-                                       "max_score", "auto_score", "manual_score", "needs_manual_grade",
-                                       "written"])
+    return table(db_url)
 
 
 def learner_table(db_url: str) -> pd.DataFrame:
     """Learners with names, one row each (nbgrader's student table)."""
-    from nbgrader.api import Gradebook
+    from .gradebook import learner_table as people
 
-    with Gradebook(db_url) as gb:
-        return pd.DataFrame([{"learner": s.id, "first_name": s.first_name, "last_name": s.last_name}
-                             for s in gb.students], columns=["learner", "first_name", "last_name"])
+    return people(db_url)

@@ -28,18 +28,23 @@ def item_matrix(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     Items are ``assignment/question``; manually graded items still waiting for a grader are
     left out (NaN) so they do not count as zero.
     """
-    t = table[table.max_score > 0]
-    if "needs_manual_grade" in t:
-        t = t[~t.needs_manual_grade.astype(bool)]
-    item = t.assignment.astype(str).to_numpy(dtype=object) + "/" + t.question.astype(str).to_numpy(dtype=object)
-    li, learners = pd.factorize(t.learner, sort=True)
-    ii, names = pd.factorize(item, sort=True)
+    keep = table.max_score.to_numpy(dtype=float) > 0
+    if "needs_manual_grade" in table:
+        keep &= ~table.needs_manual_grade.to_numpy(dtype=bool)
+    # items as (assignment, question) code pairs: no string per row, whatever the cohort's size
+    a_codes, a_names = pd.factorize(table.assignment[keep], sort=True)
+    q_codes, q_names = pd.factorize(table.question[keep], sort=True)
+    ii, pairs = pd.factorize(a_codes.astype(np.int64) * max(len(q_names), 1) + q_codes, sort=True)
+    names = [f"{a_names[p // len(q_names)]}/{q_names[p % len(q_names)]}" for p in pairs]
+    li, learners = pd.factorize(table.learner[keep], sort=True)
     x = np.full((len(learners), len(names)), np.nan)
-    frac = np.clip(t.score.to_numpy(dtype=float) / t.max_score.to_numpy(dtype=float), 0, 1)
+    points = table.max_score.to_numpy(dtype=float)[keep]
+    frac = np.clip(table.score.to_numpy(dtype=float)[keep] / points, 0, 1)
     x[li, ii] = frac  # one grade per learner and item (the gradebook's own key)
     maxima = np.zeros(len(names))
-    np.maximum.at(maxima, ii, t.max_score.to_numpy(dtype=float))
-    wide = pd.DataFrame(x, index=pd.Index(learners, name="learner"), columns=pd.Index(names, name="item"))
+    np.maximum.at(maxima, ii, points)
+    wide = pd.DataFrame(x, index=pd.Index(np.asarray(learners), name="learner"),
+                        columns=pd.Index(names, name="item"))
     return wide, pd.Series(maxima, index=wide.columns)
 
 

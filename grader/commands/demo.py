@@ -83,10 +83,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
 
     print("5/5 Exporting grades …")
-    from nbgrader.api import Gradebook
     from nbgrader.plugins import CsvExportPlugin
 
-    with Gradebook(ws.db_url) as gb:
+    from ..gradebook import open_nbgrader
+
+    with open_nbgrader(ws.db_url) as gb:
         CsvExportPlugin(to=str(ws.root / "grades.csv")).export(gb)
     table = grade_table(ws.db_url)
     table.to_csv(ws.root / "question_scores.csv", index=False)

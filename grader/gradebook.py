@@ -1,0 +1,440 @@
+"""The one place that reads nbgrader's gradebook: bulk queries into pandas tables.
+
+Everything the trainer's tools read from the gradebook (the grade table behind export, report
+and demo, the roster, per-submission totals for tracks, progress and certificates) comes from
+here, in one query per table, written with SQLAlchemy over nbgrader's own ORM models
+(:mod:`nbgrader.api`), so a score means exactly what nbgrader means by it:
+
+* a grade's **score** is nbgrader's ``Grade.score`` expression: the manual score when a trainer
+  gave one, else the autograder's, plus any extra credit; 0 when neither is set;
+* a grade's **max_score** is its grade cell's (or task cell's) points, as ``Grade.max_score``;
+* a submission's **score** is the sum of its grades (``SubmittedAssignment.score``), its
+  **max_score** the assignment's points (``Assignment.max_score``), and it **needs manual
+  grading** while any of its grades does (``SubmittedAssignment.needs_manual_grade``).
+
+The database is given as a URL (``sqlite:///…/gradebook.db``, ``postgresql://…``) or a path to
+a SQLite file. Reading never writes: a SQLite gradebook is opened read-only, and a missing
+file, a database that is not an nbgrader gradebook or an unknown assignment or learner raises
+:class:`GradebookError` with a message that says what to do. Nothing is swallowed.
+
+Tables are pandas DataFrames whose id columns (learner, assignment, notebook, question) are
+categoricals: a cohort of 10,000 learners × 100 questions is a million rows, and categories keep
+them at a few bytes each. Writers (roster import, autograding) go through nbgrader's own
+:class:`~nbgrader.api.Gradebook`, opened with the course id by :func:`open_nbgrader`.
+"""
+from __future__ import annotations
+
+import contextlib
+import difflib
+import re
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Iterator
+from urllib.parse import quote
+
+if TYPE_CHECKING:  # numpy and pandas load when a table is read: `import grader.tracks` stays light
+    import numpy as np
+    import pandas as pd
+
+
+COURSE_ID = "call-center-academy"  # as in nbgrader_config.py
+
+GRADE_COLUMNS = ["learner", "assignment", "notebook", "question", "score", "max_score", "auto_score",
+                 "manual_score", "needs_manual_grade", "written"]
+LEARNER_COLUMNS = ["learner", "first_name", "last_name", "email"]
+SUBMISSION_COLUMNS = ["learner", "assignment", "score", "max_score", "needs_manual_grade"]
+_NEEDED_TABLES = {"assignment", "notebook", "base_cell", "grade_cells", "student",
+                  "submitted_assignment", "submitted_notebook", "grade"}
+_CHUNK = 5_000  # rows fetched at a time: little alive at once (and faster than big chunks)
+
+
+class GradebookError(ValueError):
+    """The gradebook cannot be read as asked; the message says why and what to do."""
+
+
+# --------------------------------------------------------------------------- where it is
+def database_url(value: str | Path) -> str:
+    """A SQLAlchemy URL from a URL or a path to a SQLite file (made absolute)."""
+    text = str(value)
+    if "://" not in text:
+        return f"sqlite:///{Path(text).resolve()}"
+    return text
+
+
+def _sqlite_file(url: str) -> Path | None:
+    if not url.startswith("sqlite:"):
+        return None
+    rest = url[len("sqlite:///"):] if url.startswith("sqlite:///") else ""
+    rest = rest.split("?", 1)[0]
+    if not rest or rest == ":memory:":
+        raise GradebookError(f"{url} is not a gradebook file: give sqlite:///PATH/gradebook.db")
+    return Path(rest)
+
+
+def _engine(url: str):
+    """A read-only engine: SQLite files are opened with ``mode=ro`` (never created or changed)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    file = _sqlite_file(url)
+    if file is None:
+        try:
+            return create_engine(url, poolclass=NullPool)
+        except ModuleNotFoundError as exc:
+            raise GradebookError(f"Cannot open {_safe_url(url)}: its database driver is not installed "
+                                 f"({exc.name}). Install it (e.g. psycopg for PostgreSQL).") from None
+        except Exception as exc:  # noqa: BLE001 - a malformed URL: say which and why, re-raise as ours
+            raise GradebookError(f"{_safe_url(url)} is not a database URL nbgrader can use: {exc}") from None
+    if not file.is_file():
+        raise GradebookError(f"No nbgrader gradebook at {file}. Give the course folder where the "
+                             "assignments were released and graded (it holds gradebook.db), or the "
+                             "gradebook's path or database URL.")
+    uri = f"file:{quote(str(file.resolve()))}?mode=ro"
+    return create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True), poolclass=NullPool)
+
+
+def _safe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    return re.sub(r"//([^:/@]+):[^@/]*@", r"//\1:***@", url)
+
+
+# --------------------------------------------------------------------------- reading
+class Gradebook:
+    """Read-only bulk access to an nbgrader gradebook. Use as a context manager or call close()."""
+
+    def __init__(self, url: str | Path):
+        self.url = database_url(url)
+        self._engine = _engine(self.url)
+        try:
+            from sqlalchemy import inspect
+
+            tables = set(inspect(self._engine).get_table_names())
+        except Exception as exc:  # noqa: BLE001 - any driver's connection error, reported as ours
+            self._engine.dispose()
+            why = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            if _sqlite_file(self.url) is not None:
+                raise GradebookError(f"{_sqlite_file(self.url)} is not an nbgrader gradebook ({why}). "
+                                     "Give the gradebook.db of your course folder.") from None
+            raise GradebookError(f"Cannot read the gradebook at {_safe_url(self.url)}: {why}") from None
+        missing = _NEEDED_TABLES - tables
+        if missing:
+            self._engine.dispose()
+            raise GradebookError(f"{_safe_url(self.url)} is not an nbgrader gradebook (no "
+                                 f"{', '.join(sorted(missing))} table). Give the gradebook.db of your "
+                                 "course folder.")
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> "Gradebook":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ small tables
+    def learners(self) -> pd.DataFrame:
+        """Columns learner, first_name, last_name, email; ordered as nbgrader lists students
+        (last name, first name), then by id."""
+        import pandas as pd
+        from nbgrader.api import Student
+        from sqlalchemy import select
+
+        stmt = (select(Student.id, Student.first_name, Student.last_name, Student.email)
+                .order_by(Student.last_name, Student.first_name, Student.id))
+        with self._engine.connect() as con:
+            rows = con.execute(stmt).all()
+        return pd.DataFrame(rows, columns=LEARNER_COLUMNS, dtype=object).astype(
+            {"learner": str})
+
+    def assignments(self) -> pd.DataFrame:
+        """Columns assignment, duedate, max_score (nbgrader's ``Assignment.max_score``), by name."""
+        import pandas as pd
+        from nbgrader.api import Assignment
+        from sqlalchemy import select
+
+        stmt = select(Assignment.name, Assignment.duedate, Assignment.max_score).order_by(Assignment.name)
+        with self._engine.connect() as con:
+            rows = con.execute(stmt).all()
+        return pd.DataFrame(rows, columns=["assignment", "duedate", "max_score"]).astype({"max_score": float})
+
+    def require_assignments(self, names: Iterable[str]) -> None:
+        """Refuse names the gradebook has no assignment for, suggesting close ones."""
+        known = self.assignments().assignment.tolist()
+        for name in names:
+            if name not in known:
+                raise GradebookError(_unknown("assignment", name, known))
+
+    def require_learners(self, ids: Iterable[str]) -> None:
+        known = self.learners().learner.tolist()
+        for lid in ids:
+            if lid not in known:
+                raise GradebookError(_unknown("learner", lid, known))
+
+    # ------------------------------------------------------------------ big tables
+    def grades(self, *, assignments: list[str] | None = None,
+               learners: list[str] | None = None) -> pd.DataFrame:
+        """One row per learner × assignment × question graded: the course's grade table.
+
+        Columns: learner, assignment, notebook, question (the grade cell's name without the
+        ``_test`` suffix), score, max_score, auto_score, manual_score (NaN when not set),
+        needs_manual_grade, written (the grade cell is also a solution cell: a written answer a
+        trainer marks, not a hidden test). Sorted by assignment, notebook, learner, question.
+        ``assignments``/``learners`` limit the rows; an unknown name raises GradebookError.
+
+        Three queries: the graded cells (a few hundred rows), the submitted notebooks (one per
+        learner and notebook) and the grades themselves, read without joins in chunks straight
+        from the database cursor and matched to the first two by id in pandas.
+        """
+        import numpy as np
+        import pandas as pd
+        from nbgrader.api import Grade, SubmittedNotebook
+        from sqlalchemy import func, select
+
+        if assignments is not None:
+            self.require_assignments(assignments)
+        if learners is not None:
+            self.require_learners(learners)
+        cells = self._cells(assignments)
+        which = self._submitted_notebooks_query(assignments, learners)
+        subs = self._submitted_notebooks(which)
+        stmt = select(Grade.notebook_id, Grade.cell_id,
+                      Grade.score,  # nbgrader's own expression: manual, else auto, + extra credit
+                      Grade.auto_score, Grade.manual_score, Grade.needs_manual_grade)
+        if assignments is not None or learners is not None:
+            stmt = stmt.where(Grade.notebook_id.in_(which.with_only_columns(SubmittedNotebook.id)))
+        with self._engine.connect() as con:  # to fill arrays made once, not lists of chunks
+            n = con.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+        sub_at, cell_at = np.empty(n, dtype=np.int32), np.empty(n, dtype=np.int32)
+        nums = {k: np.empty(n) for k in ("score", "auto_score", "manual_score")}
+        needs = np.empty(n, dtype=bool)
+        at = 0
+        for chunk in self._chunks(stmt):
+            k = len(chunk)
+            if at + k > len(sub_at):  # grades added since the count (an autograde running)
+                grow = lambda a: np.resize(a, at + k)  # noqa: E731
+                sub_at, cell_at, needs = grow(sub_at), grow(cell_at), grow(needs)
+                nums = {key: grow(v) for key, v in nums.items()}
+            sub_at[at:at + k] = subs.index.get_indexer(chunk[:, 0])
+            cell_at[at:at + k] = cells.index.get_indexer(chunk[:, 1])
+            for i, key in enumerate(nums, start=2):
+                nums[key][at:at + k] = chunk[:, i].astype(float)  # None -> NaN
+            needs[at:at + k] = chunk[:, 5].astype(bool)
+            at += k
+        # grades of other assignments (when limited), or rows removed since the count, go
+        keep = (sub_at[:at] >= 0) & (cell_at[:at] >= 0)
+        if at < len(sub_at) or not keep.all():
+            sub_at, cell_at, needs = sub_at[:at][keep], cell_at[:at][keep], needs[:at][keep]
+            nums = {key: v[:at][keep] for key, v in nums.items()}
+        ids = {"learner": subs.learner.array, "assignment": subs.assignment.array,
+               "notebook": subs.notebook.array}
+        codes = {key: v.codes[sub_at] for key, v in ids.items()}
+        codes["question"] = cells.question.array.codes[cell_at]
+        order = np.lexsort([codes[k] for k in ("question", "learner", "notebook", "assignment")])
+        columns = {key: pd.Categorical.from_codes(codes.pop(key)[order], dtype=v.dtype)
+                   for key, v in {**ids, "question": cells.question.array}.items()}
+        columns["score"] = nums.pop("score")[order]
+        columns["max_score"] = cells.max_score.to_numpy(dtype=float)[cell_at[order]]
+        columns.update({key: nums.pop(key)[order] for key in list(nums)})
+        columns["needs_manual_grade"] = needs[order]
+        columns["written"] = cells.written.to_numpy(dtype=bool)[cell_at[order]]
+        return pd.DataFrame(columns, columns=GRADE_COLUMNS, copy=False)
+
+    def _chunks(self, stmt) -> Iterator[np.ndarray]:
+        """Rows of a big query as 2-D object arrays of up to _CHUNK rows.
+
+        The statement is compiled by SQLAlchemy for the database and run on the driver's own
+        cursor (a server-side one on PostgreSQL), so no per-row Python objects are made beyond
+        the driver's tuples, and only one chunk of those is alive at a time.
+        """
+        import numpy as np
+        dialect = self._engine.dialect
+        compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+        params = compiled.construct_params()
+        if dialect.positional:
+            params = tuple(params[k] for k in compiled.positiontup)
+        with self._engine.connect() as con:
+            raw = con.connection.dbapi_connection
+            cursor = raw.cursor(name="academy_bulk_read") if dialect.name == "postgresql" else raw.cursor()
+            try:
+                cursor.execute(str(compiled), params)
+                while True:
+                    rows = cursor.fetchmany(_CHUNK)
+                    if not rows:
+                        break
+                    yield np.array(rows, dtype=object).reshape(len(rows), -1)
+            finally:
+                cursor.close()
+
+    def _cells(self, assignments: list[str] | None) -> pd.DataFrame:
+        """Graded cells by id: assignment, notebook, question, max_score, written (categoricals
+        ordered naturally, q1_2 before q1_10)."""
+        import pandas as pd
+        from nbgrader.api import Assignment, BaseCell, GradeCell, Notebook, SolutionCell, TaskCell
+        from sqlalchemy import and_, exists, func, or_, select
+
+        cell, gc, tc = BaseCell.__table__, GradeCell.__table__, TaskCell.__table__
+        sol = BaseCell.__table__.alias("solution")
+        written = exists().where(and_(sol.c.notebook_id == cell.c.notebook_id, sol.c.name == cell.c.name,
+                                      sol.c.type == SolutionCell.__mapper__.polymorphic_identity))
+        stmt = (select(cell.c.id, Assignment.name, Notebook.name, cell.c.name,
+                       func.coalesce(gc.c.max_score, tc.c.max_score, 0.0),  # as nbgrader's Grade.max_score
+                       written)
+                .select_from(cell)
+                .join(Notebook, cell.c.notebook_id == Notebook.id)
+                .join(Assignment, Notebook.assignment_id == Assignment.id)
+                .outerjoin(gc, gc.c.id == cell.c.id)
+                .outerjoin(tc, tc.c.id == cell.c.id)
+                .where(or_(gc.c.id.is_not(None), tc.c.id.is_not(None))))
+        if assignments is not None:
+            stmt = stmt.where(Assignment.name.in_(assignments))
+        with self._engine.connect() as con:
+            rows = con.execute(stmt).all()
+        df = pd.DataFrame(rows, columns=["id", "assignment", "notebook", "question", "max_score", "written"])
+        df["question"] = [str(q).removesuffix("_test") for q in df.question]
+        for col in ("assignment", "notebook", "question"):
+            df[col] = _natural_categorical(df[col])
+        return df.astype({"max_score": float, "written": bool}).set_index("id")
+
+    @staticmethod
+    def _submitted_notebooks_query(assignments: list[str] | None, learners: list[str] | None):
+        from nbgrader.api import Assignment, Notebook, SubmittedAssignment, SubmittedNotebook
+        from sqlalchemy import select
+
+        stmt = (select(SubmittedNotebook.id, SubmittedAssignment.student_id, SubmittedNotebook.notebook_id)
+                .select_from(SubmittedNotebook)
+                .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id))
+        if assignments is not None:
+            stmt = (stmt.join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
+                    .join(Assignment, Notebook.assignment_id == Assignment.id)
+                    .where(Assignment.name.in_(assignments)))
+        if learners is not None:
+            stmt = stmt.where(SubmittedAssignment.student_id.in_(learners))
+        return stmt
+
+    def _submitted_notebooks(self, stmt) -> pd.DataFrame:
+        """Submitted notebooks by id: learner, assignment, notebook (categoricals).
+
+        Read in chunks; of each chunk only the submitted notebook's id is kept, the learner and
+        notebook are turned into codes straight away (against the student and notebook tables)."""
+        import numpy as np
+        import pandas as pd
+        from nbgrader.api import Assignment, Notebook, Student
+        from sqlalchemy import select
+
+        with self._engine.connect() as con:
+            students = pd.Index([r[0] for r in con.execute(select(Student.id))])
+            nbs = pd.DataFrame(con.execute(select(Notebook.id, Assignment.name, Notebook.name)
+                                           .join(Assignment, Notebook.assignment_id == Assignment.id)).all(),
+                               columns=["id", "assignment", "notebook"]).set_index("id")
+        ids, learner_at, nb_at = [], [], []
+        for chunk in self._chunks(stmt):
+            ids.append(chunk[:, 0].copy())  # a copy: the chunk's other columns are let go
+            learner_at.append(students.get_indexer(chunk[:, 1]))
+            nb_at.append(nbs.index.get_indexer(chunk[:, 2]))
+        ids_ = np.concatenate(ids) if ids else np.array([], dtype=object)
+        lcode = np.concatenate(learner_at) if ids else np.array([], dtype=np.intp)
+        ncode = np.concatenate(nb_at) if ids else np.array([], dtype=np.intp)
+        learner = _natural_categorical(students).take(lcode)  # every submission has a student (FK)
+        df = pd.DataFrame({"learner": learner,
+                           "assignment": _natural_categorical(nbs.assignment.to_numpy(dtype=object)).take(ncode),
+                           "notebook": _natural_categorical(nbs.notebook.to_numpy(dtype=object)).take(ncode)},
+                          index=pd.Index(ids_, name="id", dtype=object))
+        for col in df:
+            df[col] = df[col].cat.remove_unused_categories()
+        return df
+
+    def submissions(self, *, learners: list[str] | None = None) -> pd.DataFrame:
+        """One row per submitted assignment: learner, assignment, score, max_score,
+        needs_manual_grade, as nbgrader's ``SubmittedAssignment`` has them (score: the sum of its
+        grades' scores; max_score: the assignment's points; needs manual grading while any grade
+        does). One query: grades are summed per submitted notebook first, then per submission."""
+        import pandas as pd
+        from nbgrader.api import Assignment, Grade, SubmittedAssignment, SubmittedNotebook
+        from sqlalchemy import case, func, select
+
+        if learners is not None:
+            self.require_learners(learners)
+        max_scores = dict(self.assignments()[["assignment", "max_score"]].itertuples(index=False))
+        per_nb = select(Grade.notebook_id.label("nid"), func.sum(Grade.score).label("score"),
+                        func.max(case((Grade.needs_manual_grade, 1), else_=0)).label("needs"))
+        if learners is not None:
+            per_nb = per_nb.where(Grade.notebook_id.in_(
+                select(SubmittedNotebook.id)
+                .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+                .where(SubmittedAssignment.student_id.in_(learners))))
+        per_nb = per_nb.group_by(Grade.notebook_id).subquery()
+        stmt = (select(SubmittedAssignment.student_id, Assignment.name,
+                       func.coalesce(func.sum(per_nb.c.score), 0.0), func.coalesce(func.max(per_nb.c.needs), 0))
+                .select_from(SubmittedAssignment)
+                .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+                .outerjoin(SubmittedNotebook, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+                .outerjoin(per_nb, per_nb.c.nid == SubmittedNotebook.id)
+                .group_by(SubmittedAssignment.id, SubmittedAssignment.student_id, Assignment.name))
+        if learners is not None:
+            stmt = stmt.where(SubmittedAssignment.student_id.in_(learners))
+        with self._engine.connect() as con:
+            rows = con.execute(stmt).all()
+        out = pd.DataFrame(rows, columns=["learner", "assignment", "score", "needs_manual_grade"])
+        out["score"] = out.score.astype(float)
+        out["needs_manual_grade"] = out.needs_manual_grade.astype(bool)
+        out["max_score"] = out.assignment.map(max_scores).astype(float)
+        return out[SUBMISSION_COLUMNS].sort_values(["learner", "assignment"], ignore_index=True)
+
+
+def _natural_key(text: str) -> list:
+    return [(0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.split(r"(\d+)", text) if t]
+
+
+def _natural_categorical(values) -> pd.Categorical:
+    """Values as a categorical whose categories sort naturally (q1_2 before q1_10, l9 before l10)."""
+    import numpy as np
+    import pandas as pd
+    uniques = pd.unique(np.asarray(values, dtype=object)) if len(values) else []
+    cats = sorted((str(u) for u in uniques), key=_natural_key)
+    return pd.Categorical(np.asarray(values, dtype=object), categories=pd.Index(cats, dtype=str))
+
+
+def _unknown(what: str, name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=3)
+    if close:
+        hint = f" Did you mean {', '.join(close)}?"
+    elif known:
+        hint = f" The gradebook has {len(known)} {what}(s)" + (
+            f": {', '.join(known)}." if len(known) <= 12 else ".")
+    else:
+        hint = f" The gradebook has no {what}s yet."
+    return f"No {what} {name!r} in the gradebook.{hint}"
+
+
+# --------------------------------------------------------------------------- shortcuts
+def grade_table(url: str | Path, *, assignments: list[str] | None = None,
+                learners: list[str] | None = None) -> pd.DataFrame:
+    """:meth:`Gradebook.grades` in one call."""
+    with Gradebook(url) as gb:
+        return gb.grades(assignments=assignments, learners=learners)
+
+
+def learner_table(url: str | Path) -> pd.DataFrame:
+    """Learners with names, one row each: learner, first_name, last_name (nbgrader's students)."""
+    with Gradebook(url) as gb:
+        return gb.learners()[["learner", "first_name", "last_name"]]
+
+
+def submission_table(url: str | Path, *, learners: list[str] | None = None) -> pd.DataFrame:
+    """:meth:`Gradebook.submissions` in one call."""
+    with Gradebook(url) as gb:
+        return gb.submissions(learners=learners)
+
+
+@contextlib.contextmanager
+def open_nbgrader(url: str | Path):
+    """nbgrader's own :class:`~nbgrader.api.Gradebook` for the course (with its course id), for
+    writing and for nbgrader's exporters. It creates a SQLite gradebook that does not exist."""
+    from nbgrader.api import Gradebook as NbGradebook
+
+    from .course import _ensure_tools_on_path
+
+    _ensure_tools_on_path()  # nbgrader runs the `alembic` program when it creates a gradebook
+    with NbGradebook(database_url(url), course_id=COURSE_ID) as gb:
+        yield gb

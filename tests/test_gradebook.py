@@ -1,0 +1,178 @@
+"""The gradebook layer (grader.gradebook) against nbgrader's own API objects.
+
+Every score the layer reads in bulk must be the one nbgrader computes for the same grade or
+submission (``Grade.score``, ``SubmittedAssignment.score`` …), on a course graded by the real
+autograder and on a gradebook bulk-built into nbgrader's schema; and reading must never write.
+"""
+from __future__ import annotations
+
+import hashlib
+import warnings
+
+import pandas as pd
+import pytest
+from nbgrader.api import Gradebook as NbGradebook
+
+from grader import gradebook
+from grader.analytics.synthetic import synthetic_grades, write_gradebook
+from grader.gradebook import Gradebook, GradebookError, grade_table, learner_table, submission_table
+from grader.samples import ASSIGNMENT, build_sample_course
+from grader.workflow import autograde
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """A sample course graded by the autograder, then marked by hand the way a trainer would:
+    one written answer marked, one with extra credit, one autograded score overridden."""
+    ws = build_sample_course(tmp_path_factory.mktemp("gradebook"), n_learners=6, seed=7)
+    ids = sorted(p.name for p in ws.submitted.iterdir())
+    assert all(r.ok for r in autograde(ws, ASSIGNMENT, ids, progress=False))
+    with NbGradebook(ws.db_url, course_id=gradebook.COURSE_ID) as gb, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # nbgrader's SQLAlchemy autoflush chatter
+        g = gb.find_grade("q0_9", ASSIGNMENT, ASSIGNMENT, ids[0])
+        g.manual_score, g.needs_manual_grade = 1.5, False
+        g = gb.find_grade("q0_9", ASSIGNMENT, ASSIGNMENT, ids[1])
+        g.manual_score, g.extra_credit, g.needs_manual_grade = 2.0, 0.5, False
+        g = gb.find_grade("q0_2_test", ASSIGNMENT, ASSIGNMENT, ids[2])
+        g.manual_score = 0.25  # a trainer's override takes precedence over the autograder
+        gb.db.commit()
+    return ws, ids
+
+
+def _api_grades(url: str) -> dict:
+    """{(learner, question): (score, max_score, auto, manual, needs_manual_grade)} via nbgrader."""
+    out = {}
+    with NbGradebook(url, course_id=gradebook.COURSE_ID) as gb:
+        for a in gb.assignments:
+            for sub in a.submissions:
+                for nb in sub.notebooks:
+                    for g in nb.grades:
+                        out[(sub.student.id, g.name.removesuffix("_test"))] = (
+                            g.score, g.max_score, g.auto_score, g.manual_score, g.needs_manual_grade)
+    return out
+
+
+@pytest.mark.nbgrader
+def test_per_learner_scores_equal_nbgrader_api(graded):
+    """Does every learner's assignment score from the layer equal nbgrader's
+    Gradebook.find_submission(...).score, with max_score and manual-grading state too?"""
+    ws, ids = graded
+    table = grade_table(ws.db_url)
+    subs = submission_table(ws.db_url).set_index("learner")
+    totals = table.groupby("learner").score.sum()
+    with NbGradebook(ws.db_url, course_id=gradebook.COURSE_ID) as gb:
+        for lid in ids:
+            sub = gb.find_submission(ASSIGNMENT, lid)
+            assert totals[lid] == pytest.approx(sub.score)
+            assert subs.loc[lid, "score"] == pytest.approx(sub.score)
+            assert subs.loc[lid, "max_score"] == pytest.approx(sub.max_score)
+            assert bool(subs.loc[lid, "needs_manual_grade"]) == bool(sub.needs_manual_grade)
+    assert len(set(totals.round(2))) > 2, "varied answers, or the comparison proves little"
+    assert subs.needs_manual_grade.any() and not subs.needs_manual_grade.all()
+
+
+@pytest.mark.nbgrader
+def test_every_grade_equals_nbgrader_grade(graded):
+    """Is every row (score with manual override and extra credit, max, auto, manual, waiting
+    flag) what nbgrader's Grade object says, and is the written answer told apart?"""
+    ws, ids = graded
+    table = grade_table(ws.db_url)
+    api = _api_grades(ws.db_url)
+    assert len(table) == len(api) == len(ids) * 6
+    for r in table.itertuples(index=False):
+        score, max_score, auto, manual, needs = api[(r.learner, r.question)]
+        assert (r.score, r.max_score, r.needs_manual_grade) == (pytest.approx(score), max_score, needs)
+        assert (pd.isna(r.auto_score) if auto is None else r.auto_score == auto)
+        assert (pd.isna(r.manual_score) if manual is None else r.manual_score == manual)
+    row = table.set_index(["learner", "question"])
+    assert row.loc[(ids[1], "q0_9"), "score"] == 2.5  # manual 2 + extra credit 0.5
+    assert row.loc[(ids[2], "q0_2"), "score"] == 0.25  # the trainer's override, not the autograder's
+    assert set(table[table.written].question) == {"q0_9"}
+    assert list(table.columns) == gradebook.GRADE_COLUMNS
+
+
+@pytest.mark.nbgrader
+def test_limits_and_learners(graded):
+    """Do the learner and assignment limits give exactly those rows, and the learner table
+    the roster nbgrader has?"""
+    ws, ids = graded
+    full = grade_table(ws.db_url)
+    two = grade_table(ws.db_url, learners=ids[:2], assignments=[ASSIGNMENT])
+    expected = full[full.learner.isin(ids[:2])].reset_index(drop=True)
+    pd.testing.assert_frame_equal(two.astype({c: str for c in ("learner", "assignment", "notebook", "question")}),
+                                  expected.astype({c: str for c in ("learner", "assignment", "notebook", "question")}))
+    people = learner_table(ws.db_url)
+    with NbGradebook(ws.db_url, course_id=gradebook.COURSE_ID) as gb:
+        assert sorted(people.learner) == sorted(s.id for s in gb.students)
+        first = {s.id: s.first_name for s in gb.students}
+    assert dict(zip(people.learner, people.first_name)) == first
+
+
+@pytest.mark.nbgrader
+def test_reading_never_writes(graded):
+    """Is the gradebook file byte for byte the same after every kind of read (nbgrader's own
+    Gradebook would add a course row when opened without the course id)?"""
+    ws, _ = graded
+    db = ws.root / "gradebook.db"
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    with Gradebook(ws.db_url) as gb:
+        gb.grades()
+        gb.submissions()
+        gb.learners()
+        gb.assignments()
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+
+
+@pytest.mark.nbgrader
+def test_errors_are_explained_not_swallowed(graded, tmp_path):
+    """A missing gradebook, a file that is not one, an unknown assignment or learner: each a
+    GradebookError that says what is wrong, and no gradebook is created on the way."""
+    ws, ids = graded
+    missing = tmp_path / "nowhere" / "gradebook.db"
+    with pytest.raises(GradebookError, match="No nbgrader gradebook at"):
+        grade_table(missing)
+    assert not missing.exists()
+    notes = tmp_path / "notes.db"
+    notes.write_text("not a database")
+    with pytest.raises(GradebookError, match="is not an nbgrader gradebook"):
+        grade_table(notes)
+    import sqlite3
+
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("create table t (x)").connection.close()
+    with pytest.raises(GradebookError, match="is not an nbgrader gradebook .*no assignment"):
+        grade_table(f"sqlite:///{other}")
+    with pytest.raises(GradebookError, match="No assignment '00-sampel'.*Did you mean 00-sample"):
+        grade_table(ws.db_url, assignments=["00-sampel"])
+    with pytest.raises(GradebookError, match=f"No learner 'nobody' in the gradebook"):
+        grade_table(ws.db_url, learners=["nobody"])
+    with pytest.raises(GradebookError, match="driver is not installed|not a database URL"):
+        grade_table("postgresql+nosuchdriver://u:secret@127.0.0.1/gradebook")
+
+
+def test_database_url():
+    """Paths become absolute SQLite URLs; URLs pass through; passwords never reach messages."""
+    assert gradebook.database_url("x/gradebook.db").startswith("sqlite:////")
+    assert gradebook.database_url("postgresql://u:p@h/db") == "postgresql://u:p@h/db"
+    assert gradebook._safe_url("postgresql://u:secret@h/db") == "postgresql://u:***@h/db"
+
+
+def test_bulk_built_gradebook_reads_as_nbgrader_computes(tmp_path):
+    """On a gradebook bulk-inserted into nbgrader's schema (the scale benchmark's, small), do
+    the layer, nbgrader's own API and the data that was written agree, learner by learner?"""
+    table, people = synthetic_grades(40, 20, seed=4)
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    write_gradebook(url, table, people)
+    got = grade_table(url)
+    assert len(got) == len(table)
+    mine = got.groupby("learner").score.sum()
+    written = table.groupby("learner").score.sum()
+    with NbGradebook(url, course_id=gradebook.COURSE_ID) as gb:
+        api = {s.id: gb.find_student(s.id).score for s in gb.students}
+        waiting = {(sub.student.id, sub.assignment.name): sub.needs_manual_grade
+                   for a in gb.assignments for sub in a.submissions}
+    for lid, score in api.items():
+        assert mine[lid] == pytest.approx(score) == pytest.approx(written[lid])
+    subs = submission_table(url)
+    assert {(r.learner, r.assignment): r.needs_manual_grade for r in subs.itertuples()} == waiting
+    assert got.written.sum() == table.written.sum() and got.needs_manual_grade.any()
