@@ -164,6 +164,8 @@ class Result:
     failed_critical: tuple[str, ...]
     sections: Mapping[str, float | None]   # section id -> 0..100, None when all N/A
     passed: bool
+    earned: float = 0.0          # card points earned on the items scored (weights add to 100)
+    possible: float = 0.0        # card points those items were worth (N/A and unanswered left out)
 
 
 # --------------------------------------------------------------------------- loading
@@ -367,19 +369,25 @@ def service_standard_ids(path: str | Path | None = None) -> set[str]:
 
 # --------------------------------------------------------------------------- scoring
 def missing(card: Scorecard, answers: Mapping[str, str]) -> list[str]:
-    """Human-readable names of everything still unanswered or answered with a wrong option."""
+    """Human-readable names of everything still unanswered or answered with a wrong option.
+
+    Once a critical item is marked as *happened*, the call fails whatever else is answered, so
+    unanswered items are no longer required; an answer that is not one of the options still is.
+    """
+    failed = any(_norm(answers.get(c.id)) == FAIL for c in card.critical)
     out = []
     for s in card.sections:
         for i in s.items:
             v = _norm(answers.get(i.id))
             if v is None:
-                out.append(f"{s.title}: {i.text}")
+                if not failed:
+                    out.append(f"{s.title}: {i.text}")
             elif v not in i.options():
                 out.append(f"{s.title}: {i.text} (answer {v!r} is not one of "
                            f"{', '.join(i.options())})")
     for c in card.critical:
         v = _norm(answers.get(c.id))
-        if v not in (PASS, FAIL):
+        if v not in (PASS, FAIL) and not (failed and v is None):
             out.append(f"Critical: {c.text}")
     return out
 
@@ -408,37 +416,8 @@ def item_points(item: Item, value: str) -> float | None:
     return None if value == NA else item.scale.points[value]
 
 
-def score(card: Scorecard, answers: Mapping[str, Any]) -> Result:
-    """Score a complete card; raises :class:`IncompleteCard` naming what is missing."""
-    answers = normalise(card, answers)
-    gaps = missing(card, answers)
-    if gaps:
-        raise IncompleteCard(gaps)
-    earned = possible = 0.0
-    sections: dict[str, float | None] = {}
-    for s in card.sections:
-        s_earned = s_possible = 0.0
-        for i in s.items:
-            p = item_points(i, answers[i.id])
-            if p is None:
-                continue
-            s_earned += p * i.weight
-            s_possible += i.weight
-        sections[s.id] = 100 * s_earned / s_possible if s_possible else None
-        earned += s_earned
-        possible += s_possible
-    if possible == 0:
-        raise IncompleteCard(["every scored item is N/A: score at least one item"])
-    raw = round(100 * earned / possible, 2)
-    failed = tuple(c.id for c in card.critical if answers[c.id] == FAIL)
-    total = 0.0 if failed else raw
-    return Result(total, raw, bool(failed), failed, sections,
-                  passed=not failed and total >= card.pass_mark)
-
-
-def partial_score(card: Scorecard, answers: Mapping[str, Any]) -> Result:
-    """The score so far, counting only answered items (for a live total while scoring)."""
-    answers = normalise(card, answers)
+def _tally(card: Scorecard, answers: Mapping[str, str]) -> tuple[float, float, dict]:
+    """Card points earned and possible over the answered, applicable items, and each section's %."""
     earned = possible = 0.0
     sections: dict[str, float | None] = {}
     for s in card.sections:
@@ -452,8 +431,39 @@ def partial_score(card: Scorecard, answers: Mapping[str, Any]) -> Result:
         sections[s.id] = 100 * s_earned / s_possible if s_possible else None
         earned += s_earned
         possible += s_possible
+    return earned, possible, sections
+
+
+def _result(card: Scorecard, answers: Mapping[str, str]) -> Result:
+    earned, possible, sections = _tally(card, answers)
     raw = round(100 * earned / possible, 2) if possible else 0.0
     failed = tuple(c.id for c in card.critical if answers.get(c.id) == FAIL)
     total = 0.0 if failed else raw
     return Result(total, raw, bool(failed), failed, sections,
-                  passed=not failed and total >= card.pass_mark)
+                  passed=not failed and total >= card.pass_mark,
+                  earned=round(earned, 2), possible=round(possible, 2))
+
+
+def score(card: Scorecard, answers: Mapping[str, Any]) -> Result:
+    """Score a complete card; raises :class:`IncompleteCard` naming what is missing.
+
+    A card with a critical item marked *happened* is complete as it stands: the total is 0, and
+    ``raw_total`` covers only the items that were scored.
+    """
+    answers = normalise(card, answers)
+    gaps = missing(card, answers)
+    if gaps:
+        raise IncompleteCard(gaps)
+    res = _result(card, answers)
+    if res.possible == 0 and not res.critical_failed:
+        raise IncompleteCard(["every scored item is N/A: score at least one item"])
+    return res
+
+
+def partial_score(card: Scorecard, answers: Mapping[str, Any]) -> Result:
+    """The score so far, counting only answered items (for a live total while scoring).
+
+    ``earned`` of ``possible`` card points is what the rater has seen so far; ``total`` rescales
+    that to 100 and is an extrapolation until the card is complete.
+    """
+    return _result(card, normalise(card, answers))

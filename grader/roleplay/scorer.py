@@ -1,12 +1,17 @@
 """``RolePlayScorer``: the widget a rater fills in while watching a role-play.
 
 Pick a scenario (which brings its scorecard), type the learner and your own name, and answer
-every item with one click; N/A appears only where the card allows it. Critical items sit in a
-red box: marking one as *happened* fails the whole call. A live total and one bar per section
-update as you click. **Save** refuses an incomplete card and names every missing item; a
-complete card goes to the SQLite store. If you already scored this call, saving again records
-a new version of your score (the earlier one is kept). All behaviour lives in methods that tests
-call without a browser (``set_answer``, ``save``, ``message``); the widgets only mirror them.
+every item with one click; N/A appears only where the card allows it. The chosen answer of each
+item is filled dark blue (red for a critical item that happened), bold, with a check mark.
+Critical items sit in a red box: marking one as *happened* fails the whole call, and the items
+still unanswered no longer block Save. While scoring, the line above the card shows the points
+earned so far out of the points the answered items were worth (no extrapolation); once every
+item is answered it shows the total out of 100. One bar per section follows the clicks.
+**Save** refuses an incomplete card and names every missing item; a complete card goes to the
+SQLite store. Saving the same call again (the same Call ID, or with none typed the same learner,
+scenario and day) records version 2, 3, ... of your score, and the earlier versions are kept.
+All behaviour lives in methods that tests call without a browser (``set_answer``, ``save``,
+``message``); the widgets only mirror them.
 """
 from __future__ import annotations
 
@@ -29,6 +34,13 @@ CSS = """<style>
  vertical-align:middle}
 .rp-bar > div{background:#2e7d32;height:12px;border-radius:3px}
 .rp-msg-error{color:#b00020;font-weight:600}.rp-msg-ok{color:#1b5e20;font-weight:600}
+.rp-scorer .widget-toggle-button.jupyter-button{background:#fff;color:#212121;
+ border:1px solid #757575;font-weight:400;margin-right:3px}
+.rp-scorer .widget-toggle-button.jupyter-button.mod-active{background:#0d47a1;color:#fff;
+ border-color:#0d47a1;font-weight:700;box-shadow:0 0 0 2px #90caf9}
+.rp-scorer .widget-toggle-button.jupyter-button.mod-active::before{content:"✓ "}
+.rp-critical .widget-toggle-button.jupyter-button.mod-active[data-value="Happened"]{
+ background:#b71c1c;border-color:#b71c1c;box-shadow:0 0 0 2px #ef9a9a}
 </style>"""
 
 
@@ -188,17 +200,24 @@ class RolePlayScorer(w.VBox):
         return gaps + missing(self.card, self.answers())
 
     def _refresh(self) -> None:
-        res = partial_score(self.card, self.answers())
+        answers = self.answers()
+        res = partial_score(self.card, answers)
         for sid, bar in self.section_bars.items():
             bar.value = _bar(res.sections.get(sid))
         n_items = len(self.toggles)
-        done = len(self.answers())
+        done = len(answers)
+        points = f"{res.earned:.1f} of {res.possible:g} points"
         if res.critical_failed:
             names = ", ".join(res.failed_critical)
             head = (f"<span class='rp-msg-error'>Total: 0 / 100 · CRITICAL FAIL ({html.escape(names)})"
-                    f"</span> · {res.raw_total:.1f} without the critical rule")
+                    f"</span> · the other items are optional now · {points} on the items scored")
+        elif not missing(self.card, answers) and res.possible:
+            rescaled = (f" ({points}; N/A items left out, the rest scaled to 100)"
+                        if res.possible < 100 else "")
+            verdict = "pass" if res.passed else "below the pass mark"
+            head = f"<b>Total: {res.total:.1f} / 100</b>{rescaled} · {verdict}"
         else:
-            head = f"<b>Total so far: {res.total:.1f} / 100</b>"
+            head = f"<b>Points so far: {points} possible</b> on the items answered"
         self.total_w.value = (f"{head} · {done} of {n_items} answered · pass mark "
                               f"{self.card.pass_mark:g}")
 
@@ -249,23 +268,21 @@ class RolePlayScorer(w.VBox):
         notes = {k: t.value for k, t in self.notes.items() if t.value.strip()}
         learner, rater = self.learner_w.value.strip(), self.rater_w.value.strip()
         call_id = self.call_w.value.strip()
-        try:
-            earlier = self.store.latest_for(call_id, rater) if call_id else None
-            if earlier:
-                saved = self.store.correct(earlier[0], earlier[1], self.card, self.answers(),
-                                           reason="re-scored in the scorer", saved_by=rater,
-                                           notes=notes)
-            else:
-                saved = self.store.save(self.card, self.answers(), learner=learner, rater=rater,
-                                        scenario_id=self.scenario.id, call_id=call_id or None,
-                                        notes=notes)
+        try:   # the store makes a re-save of the same call by the same rater the next version
+            saved = self.store.save(self.card, self.answers(), learner=learner, rater=rater,
+                                    scenario_id=self.scenario.id, call_id=call_id or None,
+                                    notes=notes)
         except (IncompleteCard, StoreError) as e:
             self._say(str(e), ok=False)
             return None
         self.last_saved = saved
         verdict = ("CRITICAL FAIL" if saved.critical_failed
                    else "pass" if saved.passed else "below the pass mark")
-        again = f" (version {saved.version}; earlier versions are kept)" if saved.version > 1 else ""
+        again = (f" (version {saved.version} of your score of this call; earlier versions are "
+                 f"kept)" if saved.version > 1 else "")
+        unscored = len(self.toggles) - len(self.answers())
+        if saved.critical_failed and unscored:
+            verdict += f", {unscored} item(s) left unscored"
         self._say(f"Saved: {learner} on '{self.scenario.title}', scored by {rater}: "
                   f"{saved.total:.1f} / 100, {verdict}{again}. Score id {saved.score_id}.", ok=True)
         self.clear()

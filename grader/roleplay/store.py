@@ -1,9 +1,12 @@
 """Role-play scores in a SQLite file: append-only, versioned, safe with several raters at once.
 
-Every save is a new row; nothing is updated or deleted (triggers refuse it). A correction is a
-new *version* of the same score, linked to the row it supersedes, and it must say which version
-it corrects: if someone else corrected the score in the meantime, the correction is refused
-rather than silently replacing their work. Writes use WAL mode, a busy timeout and ``BEGIN
+Every save is a new row; nothing is updated or deleted (triggers refuse it). A *score* is one
+rater's score of one call, and the call is named by its call id (by default
+``learner/scenario/YYYY-MM-DD``, the UTC day). Saving the same call again as the same rater adds
+the next *version* of that score, linked to the row it supersedes; version 1 and every later one
+stay in :meth:`RolePlayStore.history`. A correction (:meth:`RolePlayStore.correct`) is also a new
+version, and it must say which version it corrects: if someone else corrected the score in the
+meantime, the correction is refused rather than silently replacing their work. Writes use WAL mode, a busy timeout and ``BEGIN
 IMMEDIATE`` transactions, so raters saving at the same moment queue instead of failing. The
 schema carries its own version (table ``schema_version``) and is migrated forward on open; a
 file written by a newer release is refused with a message. :meth:`RolePlayStore.results` gives
@@ -193,11 +196,18 @@ class RolePlayStore:
     def save(self, card: Scorecard, answers: Mapping[str, Any], *, learner: str, rater: str,
              scenario_id: str, call_id: str | None = None,
              notes: Mapping[str, str] | None = None) -> SavedScore:
-        """Save a new, complete score (version 1). Raises IncompleteCard naming what is missing."""
+        """Save a complete score. Raises IncompleteCard naming what is missing.
+
+        The first save of a call by a rater is version 1 of a new score. Saving the same call
+        again as the same rater (same ``call_id``; without one, the same learner, scenario and
+        UTC day) adds the next version of that score and keeps the earlier ones. A call id this
+        rater already scored for another learner, scenario or scorecard is refused, so a mistyped
+        call id cannot merge two calls.
+        """
         learner, rater = _clean(learner, "learner"), _clean(rater, "rater")
         scenario_id = _clean(scenario_id, "scenario")
         call_id = " ".join(str(call_id or "").split()) or f"{learner}/{scenario_id}/{_now()[:10]}"
-        return self._insert(card, answers, notes, score_id=uuid.uuid4().hex[:12], version=1,
+        return self._insert(card, answers, notes, score_id=None, version=None,
                             supersedes=None, call_id=call_id, learner=learner, rater=rater,
                             saved_by=rater, scenario_id=scenario_id, reason="")
 
@@ -255,6 +265,8 @@ class RolePlayStore:
                         "SELECT row_id FROM scores WHERE score_id=? AND version=?",
                         (row["score_id"], based_on)).fetchone()[0]
                     row["supersedes"] = supersedes
+                elif row["score_id"] is None:
+                    self._continue_or_start(con, card, row)
                 c = con.execute(
                     "INSERT INTO scores (score_id, version, supersedes, call_id, learner, rater, "
                     "saved_by, scenario_id, scorecard_id, scorecard_version, total, raw_total, "
@@ -265,11 +277,13 @@ class RolePlayStore:
                      card.version, result.total, result.raw_total, int(result.critical_failed),
                      int(result.passed), row["reason"], saved_at))
                 row_id = c.lastrowid
+                # After a critical fail, items left unanswered have no row (nothing was judged).
                 items = [(row_id, i.section, i.id, values[i.id],
                           None if values[i.id] == "na" else i.scale.points[values[i.id]],
-                          i.weight, 0) for i in card.items]
+                          i.weight, 0) for i in card.items if i.id in values]
                 items += [(row_id, "critical", c_.id, values[c_.id],
-                           0.0 if values[c_.id] == FAIL else 1.0, 0.0, 1) for c_ in card.critical]
+                           0.0 if values[c_.id] == FAIL else 1.0, 0.0, 1)
+                          for c_ in card.critical if c_.id in values]
                 con.executemany("INSERT INTO item_scores VALUES (?,?,?,?,?,?,?)", items)
                 con.executemany("INSERT INTO section_notes VALUES (?,?,?)",
                                 [(row_id, k, v) for k, v in notes.items()])
@@ -279,6 +293,29 @@ class RolePlayStore:
                 raise
         return SavedScore(row["score_id"], row["version"], row_id, result.total, result.raw_total,
                           result.critical_failed, result.passed, saved_at)
+
+    @staticmethod
+    def _continue_or_start(con: sqlite3.Connection, card: Scorecard, row: dict) -> None:
+        """Inside the write transaction: make ``row`` the next version of this rater's score of
+        this call, or version 1 of a new score when there is none."""
+        prev = con.execute(
+            "SELECT score_id, version, row_id, learner, scenario_id, scorecard_id FROM scores "
+            "WHERE call_id = ? AND rater = ? ORDER BY row_id DESC LIMIT 1",
+            (row["call_id"], row["rater"])).fetchone()
+        if prev is None:
+            row.update(score_id=uuid.uuid4().hex[:12], version=1, supersedes=None)
+            return
+        score_id, version, row_id, learner, scenario_id, scorecard_id = prev
+        if (learner, scenario_id, scorecard_id) != (row["learner"], row["scenario_id"], card.id):
+            raise StoreError(
+                f"Not saved: {row['rater']} already scored call {row['call_id']!r} for "
+                f"{learner} on scenario {scenario_id!r} (scorecard {scorecard_id}), not "
+                f"{row['learner']} on {row['scenario_id']!r} ({card.id}). Check the Call ID: "
+                f"give this call its own, or pick the same learner and scenario to save a new "
+                f"version of that score.")
+        row.update(score_id=score_id, version=version + 1, supersedes=row_id,
+                   reason=row["reason"] or f"saved again by {row['rater']} (replaces version "
+                                           f"{version})")
 
     # ------------------------------------------------------------------ reading
     def _frame(self, sql: str, params: tuple = (), columns: list[str] | None = None):

@@ -172,10 +172,27 @@ def test_totals_agreement_matches_a_direct_computation(session):
 
 
 def test_a_rater_who_rescored_counts_once(session):
-    """If a rater scores the same call twice, is only the latest score used?"""
-    session.save(CARD, base(acknowledges_feelings="3"), learner="learner of call-2", rater="Ana",
-                 scenario_id="angry-complaint", call_id="call-2")
+    """If a rater scores the same call twice, is it one score (version 2) and only it used?"""
+    again = session.save(CARD, base(acknowledges_feelings="3"), learner="learner of call-2",
+                         rater="Ana", scenario_id="angry-complaint", call_id="call-2")
+    assert again.version == 2
     cal = calibrate_store(session, cards=CARDS)
+    ana = cal.answers[(cal.answers["call_id"] == "call-2") & (cal.answers["rater"] == "Ana")]
+    assert ana.set_index("item_id").loc["acknowledges_feelings", "value"] == "3"
+    assert len(cal.totals) == 12
+    assert not any("more than once" in n for n in cal.notes)
+
+
+def test_two_separate_scores_of_one_call_by_one_rater_count_once(session):
+    """Files saved before re-saves became versions hold two separate scores of the same call by
+    the same rater: is only the later one used, with a note saying so?"""
+    items, results = session.item_scores(), session.results()
+    first = results[(results["call_id"] == "call-2") & (results["rater"] == "Ana")].iloc[0]
+    dup = results[results["score_id"] == first.score_id].assign(
+        score_id="legacy-dup", saved_at=first.saved_at + pd.Timedelta(minutes=5))
+    dup_items = items[items["score_id"] == first.score_id].assign(score_id="legacy-dup")
+    dup_items.loc[dup_items["item_id"] == "acknowledges_feelings", "value"] = "3"
+    cal = calibrate(pd.concat([items, dup_items]), pd.concat([results, dup]), CARDS)
     ana = cal.answers[(cal.answers["call_id"] == "call-2") & (cal.answers["rater"] == "Ana")]
     assert ana.set_index("item_id").loc["acknowledges_feelings", "value"] == "3"
     assert len(cal.totals) == 12

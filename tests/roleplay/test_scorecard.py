@@ -181,6 +181,22 @@ def test_partial_score_counts_only_answered_items():
     assert partial_score(card, {"greet": "yes", "empathy": "0"}).total == 50
     assert partial_score(card, {}).total == 0
     assert partial_score(card, {"greet": "yes", "leak": "fail"}).critical_failed
+    so_far = partial_score(card, {"greet": "yes", "empathy": "2", "hold": "na"})
+    assert (so_far.earned, so_far.possible) == (pytest.approx(40 + 40 * 2 / 3, abs=0.01), 80)
+
+
+def test_after_a_critical_fail_unanswered_items_are_not_required():
+    """Once a critical item happened, is the card complete as it stands (total 0), while a wrong
+    answer is still reported and, without the fail, blanks are still missing?"""
+    card = parse_scorecard(tiny())
+    assert missing(card, {"leak": "fail"}) == []
+    res = score(card, {"greet": "yes", "leak": "fail"})
+    assert (res.total, res.raw_total, res.critical_failed, res.passed) == (0, 100, True, False)
+    assert res.sections == {"a": 100.0, "b": None}
+    assert score(card, {"leak": "fail"}).raw_total == 0
+    assert missing(card, {"leak": "fail", "empathy": "5"}) == [
+        "B: Empathy (answer '5' is not one of 0, 1, 2, 3)"]
+    assert missing(card, {"leak": "pass"}) == ["A: Greets", "A: Hold under 1 minute", "B: Empathy"]
 
 
 # --------------------------------------------------------------------------- the shipped cards

@@ -40,17 +40,43 @@ def test_anchors_show_as_button_tooltips(scorer):
     assert tips[3] == "All four parts, warm and unhurried."
 
 
-def test_live_total_and_section_bars_follow_the_clicks(scorer):
-    """Do the total and the section bar update as items are answered?"""
-    assert "Total so far: 0.0 / 100" in scorer.total_w.value
+def test_live_total_shows_points_earned_not_an_extrapolation(scorer):
+    """While scoring, does the line show the points earned out of the points the answered items
+    were worth (not a projection to 100), then the real total once the card is complete?"""
+    assert "Points so far: 0.0 of 0 points possible" in scorer.total_w.value
     scorer.set_answer("answered_within_3_rings", "yes")
     scorer.set_answer("full_greeting", "1")
-    # 5 of 15 + 10/3 of 15 -> 8.33 / 15 = 55.6% of the answered points
-    assert "Total so far: 55.6 / 100" in scorer.total_w.value
+    # 5 of 5 + 1/3 of 10 = 8.3 points of the 15 these two items are worth (not 55.6 / 100)
+    assert "Points so far: 8.3 of 15 points possible" in scorer.total_w.value
+    assert "/ 100" not in scorer.total_w.value and "55.6" not in scorer.total_w.value
     assert "2 of 21 answered" in scorer.total_w.value
     assert "width:56%" in scorer.section_bars["opening"].value
+    fill(scorer, full_greeting="1")                  # complete; holds and transfers N/A
+    # 100 - 10 N/A points = 90 possible; 83.3 earned -> 92.6 / 100 after re-weighting
+    assert "Total: 92.6 / 100</b> (83.3 of 90 points; N/A items left out" in scorer.total_w.value
+    assert "Points so far" not in scorer.total_w.value
     scorer.set_answer("argues_with_customer", "fail")
     assert "CRITICAL FAIL (argues_with_customer)" in scorer.total_w.value
+    assert "the other items are optional now" in scorer.total_w.value
+
+
+def test_after_a_critical_fail_the_unanswered_items_do_not_block_save(scorer):
+    """Once a critical item happened, does Save accept the card with items left unanswered,
+    score it 0, and say how many were left unscored?"""
+    scorer.set_answer("answered_within_3_rings", "yes")
+    scorer.set_answer("leaks_customer_information", "fail")
+    assert scorer.missing() == []
+    scorer.save_w.click()
+    saved = scorer.last_saved
+    assert saved is not None and saved.total == 0 and saved.critical_failed
+    assert "CRITICAL FAIL, 19 item(s) left unscored" in scorer.message
+    row = scorer.store.results().iloc[0]
+    assert row.total == 0 and row.critical_failed
+    assert sorted(scorer.store.item_scores()["item_id"]) == ["answered_within_3_rings",
+                                                             "leaks_customer_information"]
+    scorer.set_answer("answered_within_3_rings", "yes")       # without the fail: still refused
+    scorer.save_w.click()
+    assert scorer.message.startswith("Not saved: 20 thing(s) still missing")
 
 
 def test_save_refuses_an_incomplete_card_naming_what_is_missing(scorer):
@@ -97,8 +123,27 @@ def test_rescoring_the_same_call_makes_a_new_version(scorer):
     fill(scorer, full_greeting="1")
     second = scorer.save()
     assert (second.score_id, second.version) == (first.score_id, 2)
-    assert "version 2; earlier versions are kept" in scorer.message
+    assert "version 2 of your score of this call; earlier versions are kept" in scorer.message
     assert scorer.store.history(first.score_id)["total"].tolist() == [100.0, second.total]
+
+
+def test_saving_the_same_learner_scenario_and_day_twice_makes_version_2(scorer):
+    """With no Call ID typed, does saving the same learner and scenario again the same day make
+    version 2 of the same score (not a second version 1), with version 1 kept?"""
+    fill(scorer)
+    first = scorer.save()
+    assert first.version == 1 and "version" not in scorer.message
+    fill(scorer, full_greeting="0")
+    second = scorer.save()
+    assert (second.score_id, second.version) == (first.score_id, 2)
+    assert "version 2 of your score" in scorer.message
+    hist = scorer.store.history()
+    assert hist["version"].tolist() == [1, 2] and hist["score_id"].nunique() == 1
+    assert scorer.store.results()["version"].tolist() == [2]
+    assert "<td>2</td></tr>" in scorer.recent_w.value            # the table shows version 2
+    scorer.learner_w.value = "Dan Wu"                             # another learner: own score
+    fill(scorer)
+    assert scorer.save().version == 1
 
 
 def test_choosing_a_coaching_scenario_switches_the_scorecard(scorer):

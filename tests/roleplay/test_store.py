@@ -112,6 +112,62 @@ def test_a_correction_is_a_new_version_and_the_original_is_kept(tmp_path):
     assert store.answers(first.score_id, 1)[0]["argues_with_customer"] == "pass"
 
 
+def test_saving_the_same_learner_scenario_and_day_again_is_version_2(tmp_path, monkeypatch):
+    """Does a re-save of the same learner, scenario and day (no call id typed) by the same rater
+    become version 2 of the same score, with version 1 kept in history; while another rater, or
+    the next day, starts a score of its own?"""
+    import grader.roleplay.store as store_module
+
+    store = RolePlayStore(tmp_path / "rp.db")
+    first = save(store, call_id=None, notes={"opening": "Greeting at 0:03."})
+    again = save(store, call_id=None, answers=answers(full_greeting="1"))
+    assert (again.score_id, again.version) == (first.score_id, 2)
+    hist = store.history(first.score_id)
+    assert hist["version"].tolist() == [1, 2]
+    assert hist.iloc[1]["supersedes"] == hist.iloc[0]["row_id"]
+    assert hist["call_id"].nunique() == 1 and hist.iloc[0]["call_id"].startswith(
+        "Amy Chen/angry-complaint/")
+    assert "saved again" in hist.iloc[1]["reason"]
+    res = store.results()
+    assert len(res) == 1 and res.iloc[0]["version"] == 2 and res.iloc[0]["total"] == again.total
+    assert store.answers(first.score_id, 1) == (answers(), {"opening": "Greeting at 0:03."})
+    assert store.answers(first.score_id)[0]["full_greeting"] == "1"
+
+    other = save(store, call_id=None, rater="Cai Wen")          # a second rater: own score
+    assert other.version == 1 and other.score_id != first.score_id
+    real_now = store_module._now
+    monkeypatch.setattr(store_module, "_now", lambda: "2099-01-02" + real_now()[10:])
+    tomorrow = save(store, call_id=None)                         # another day: another call
+    assert tomorrow.version == 1 and tomorrow.score_id != first.score_id
+    assert sorted(store.results()["version"]) == [1, 1, 2]
+
+
+def test_a_call_id_reused_for_another_learner_or_scenario_is_refused(tmp_path):
+    """If a rater types a call id they already used for a different learner or scenario, is the
+    save refused with a message naming both, and nothing written?"""
+    store = RolePlayStore(tmp_path / "rp.db")
+    save(store)
+    for over in ({"learner": "Dan Wu"}, {"scenario_id": "long-hold"}):
+        with pytest.raises(StoreError, match=r"Bo Li already scored call 'rec-1' for Amy Chen"):
+            save(store, **over)
+    assert len(store.history()) == 1
+    assert save(store, learner="Dan Wu", rater="Cai Wen").version == 1   # other rater: fine
+
+
+def test_a_critical_fail_saves_with_items_left_unanswered(tmp_path):
+    """Once a critical item happened, can the card be saved without the remaining items, scoring
+    0, with rows only for what was answered?"""
+    store = RolePlayStore(tmp_path / "rp.db")
+    partial = {"answered_within_3_rings": "yes", "full_greeting": "2", "mocks_customer": "fail"}
+    saved = save(store, answers=partial)
+    assert saved.total == 0 and saved.critical_failed and not saved.passed
+    assert saved.raw_total == pytest.approx(100 * (5 + 10 * 2 / 3) / 15, abs=0.01)
+    items = store.item_scores()
+    assert sorted(items["item_id"]) == sorted(partial)
+    with pytest.raises(IncompleteCard, match="Lets the customer hang up first"):  # no fail: refused
+        save(store, call_id="rec-2", answers={**partial, "mocks_customer": "pass"})
+
+
 def test_a_stale_correction_is_refused(tmp_path):
     """If someone corrected a score meanwhile, is a correction based on the old version refused?"""
     store = RolePlayStore(tmp_path / "rp.db")
@@ -197,6 +253,29 @@ def test_simultaneous_corrections_of_one_score_let_exactly_one_through(tmp_path)
     assert store.history(first.score_id)["version"].tolist() == [1, 2]
 
 
+def _resaver(path: str, who: int, barrier) -> None:
+    store = RolePlayStore(path)
+    barrier.wait()
+    save(store, call_id=None, answers=answers(full_greeting=str(who % 4)))
+
+
+def test_the_same_call_saved_at_the_same_moment_gets_one_version_each(tmp_path):
+    """When 4 processes save the same learner, scenario and day for one rater at once, is it one
+    score with versions 1 to 4, not several version 1s?"""
+    path = str(tmp_path / "same.db")
+    ctx = mp.get_context("fork")
+    barrier = ctx.Barrier(4)
+    procs = [ctx.Process(target=_resaver, args=(path, w, barrier)) for w in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    hist = RolePlayStore(path).history()
+    assert hist["score_id"].nunique() == 1 and hist["version"].tolist() == [1, 2, 3, 4]
+    assert hist["supersedes"].tolist()[1:] == hist["row_id"].tolist()[:-1]
+
+
 def test_an_old_database_is_migrated_and_keeps_its_scores(tmp_path):
     """Is a file at schema 1 upgraded to the current schema on open, with its scores intact?"""
     path = tmp_path / "old.db"
@@ -235,7 +314,7 @@ def test_export_csv_round_trips(tmp_path):
     """Does export_csv write the results (and the items) so pandas reads back the same rows?"""
     store = RolePlayStore(tmp_path / "rp.db")
     save(store)
-    save(store, learner="Dan Wu", answers=answers(full_greeting="0"))
+    save(store, learner="Dan Wu", call_id="rec-2", answers=answers(full_greeting="0"))
     out = store.export_csv(tmp_path / "out" / "results.csv")
     back = pd.read_csv(out)
     assert back["learner"].tolist() == ["Amy Chen", "Dan Wu"]
