@@ -228,16 +228,21 @@ class Gradebook:
             nums = {key: v[:at][keep] for key, v in nums.items()}
         ids = {"learner": subs.learner.array, "assignment": subs.assignment.array,
                "notebook": subs.notebook.array}
-        codes = {key: v.codes[sub_at] for key, v in ids.items()}
-        codes["question"] = cells.question.array.codes[cell_at]
-        order = np.lexsort([codes[k] for k in ("question", "learner", "notebook", "assignment")])
-        columns = {key: pd.Categorical.from_codes(codes.pop(key)[order], dtype=v.dtype)
-                   for key, v in {**ids, "question": cells.question.array}.items()}
-        columns["score"] = nums.pop("score")[order]
-        columns["max_score"] = cells.max_score.to_numpy(dtype=float)[cell_at[order]]
-        columns.update({key: nums.pop(key)[order] for key in list(nums)})
+        order = np.lexsort([cells.question.array.codes[cell_at]]
+                           + [ids[k].codes[sub_at] for k in ("learner", "notebook", "assignment")])
+        # one column at a time in sorted order, each unsorted one let go as soon as it is done
+        sub_at, cell_at = sub_at[order], cell_at[order]
+        columns = {key: pd.Categorical.from_codes(v.codes[sub_at], dtype=v.dtype) for key, v in ids.items()}
+        del sub_at
+        columns["question"] = pd.Categorical.from_codes(cells.question.array.codes[cell_at],
+                                                        dtype=cells.question.dtype)
+        columns["max_score"] = cells.max_score.to_numpy(dtype=float)[cell_at]
+        columns["written"] = cells.written.to_numpy(dtype=bool)[cell_at]
+        del cell_at
+        for key in list(nums):
+            columns[key] = nums.pop(key)[order]
         columns["needs_manual_grade"] = needs[order]
-        columns["written"] = cells.written.to_numpy(dtype=bool)[cell_at[order]]
+        del needs, order
         return pd.DataFrame(columns, columns=GRADE_COLUMNS, copy=False)
 
     def _chunks(self, stmt) -> Iterator[np.ndarray]:
@@ -248,6 +253,7 @@ class Gradebook:
         the driver's tuples, and only one chunk of those is alive at a time.
         """
         import numpy as np
+
         dialect = self._engine.dialect
         compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
         params = compiled.construct_params()
@@ -390,6 +396,7 @@ def _natural_categorical(values) -> pd.Categorical:
     """Values as a categorical whose categories sort naturally (q1_2 before q1_10, l9 before l10)."""
     import numpy as np
     import pandas as pd
+
     uniques = pd.unique(np.asarray(values, dtype=object)) if len(values) else []
     cats = sorted((str(u) for u in uniques), key=_natural_key)
     return pd.Categorical(np.asarray(values, dtype=object), categories=pd.Index(cats, dtype=str))

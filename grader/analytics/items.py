@@ -32,11 +32,11 @@ def item_matrix(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     if "needs_manual_grade" in table:
         keep &= ~table.needs_manual_grade.to_numpy(dtype=bool)
     # items as (assignment, question) code pairs: no string per row, whatever the cohort's size
-    a_codes, a_names = pd.factorize(table.assignment[keep], sort=True)
-    q_codes, q_names = pd.factorize(table.question[keep], sort=True)
+    a_codes, a_names = _codes(table.assignment, keep)
+    q_codes, q_names = _codes(table.question, keep)
     ii, pairs = pd.factorize(a_codes.astype(np.int64) * max(len(q_names), 1) + q_codes, sort=True)
     names = [f"{a_names[p // len(q_names)]}/{q_names[p % len(q_names)]}" for p in pairs]
-    li, learners = pd.factorize(table.learner[keep], sort=True)
+    li, learners = _codes(table.learner, keep)
     x = np.full((len(learners), len(names)), np.nan)
     points = table.max_score.to_numpy(dtype=float)[keep]
     frac = np.clip(table.score.to_numpy(dtype=float)[keep] / points, 0, 1)
@@ -46,6 +46,21 @@ def item_matrix(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     wide = pd.DataFrame(x, index=pd.Index(np.asarray(learners), name="learner"),
                         columns=pd.Index(names, name="item"))
     return wide, pd.Series(maxima, index=wide.columns)
+
+
+def _codes(col: pd.Series, keep: np.ndarray) -> tuple[np.ndarray, pd.Index]:
+    """(codes of the kept rows, the names they index, in order). A categorical's own small codes
+    and its category order (as pandas.factorize(sort=True) would give), only categories in use;
+    anything else factorized."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        cats = col.cat.categories
+        codes = col.cat.codes.to_numpy()[keep]
+        used = np.bincount(codes, minlength=len(cats)) > 0  # ids are never missing
+        if used.all():
+            return codes, pd.Index(cats)
+        return (np.cumsum(used) - 1)[codes], pd.Index(cats[used])
+    codes, names = pd.factorize(col[keep], sort=True)
+    return codes, pd.Index(names)
 
 
 def _groups(total: np.ndarray, fraction: float) -> tuple[np.ndarray, np.ndarray]:
@@ -91,14 +106,15 @@ def item_stats(wide: pd.DataFrame, maxima: pd.Series | None = None,
 
 
 def _pearson(a: np.ndarray, b: np.ndarray) -> float:
+    """scipy's Pearson r over the pairs where both are known; NaN below 3 pairs or when either
+    side does not vary (scipy's own answer there, without its warning)."""
+    from scipy.stats import pearsonr
+
     ok = ~(np.isnan(a) | np.isnan(b))
     a, b = a[ok], b[ok]
-    if len(a) < 3:
+    if len(a) < 3 or np.ptp(a) == 0 or np.ptp(b) == 0:
         return float("nan")
-    a = a - a.mean()
-    b = b - b.mean()
-    den = np.sqrt((a * a).sum() * (b * b).sum())
-    return float((a * b).sum() / den) if den > 0 else float("nan")
+    return float(pearsonr(a, b).statistic)
 
 
 def flag(stats: pd.DataFrame) -> pd.Series:

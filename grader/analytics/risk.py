@@ -22,7 +22,9 @@ FAILED = {"incorrect", "form", "partial"}
 
 def learner_scores(table: pd.DataFrame) -> pd.DataFrame:
     """Per learner × assignment: auto-graded points, possible points and percent."""
-    t = table[~table.needs_manual_grade.astype(bool)] if "needs_manual_grade" in table else table
+    cols = ["learner", "assignment", "score", "max_score"]  # only these are copied, not the table
+    t = table.loc[~table.needs_manual_grade.to_numpy(dtype=bool), cols] if "needs_manual_grade" in table \
+        else table[cols]
     per = t.groupby(["learner", "assignment"], sort=False)[["score", "max_score"]].sum()
     per["percent"] = 100 * per.score / per.max_score.where(per.max_score > 0)
     return per.reset_index()
