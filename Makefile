@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help demo test test-fast lab build data roleplay report browser sandbox pdftools lock clean
+.PHONY: help demo test test-fast lab build data roleplay report browser sandbox pdftools postgres lock clean
 
 help:
 	@echo "make demo      build exercises, grade a synthetic cohort of 24 with nbgrader, summarise"
@@ -59,7 +59,15 @@ pdftools:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils fonts-wqy-microhei >/dev/null; \
 	fi
 
-test: $(STAMP) browser sandbox pdftools
+# Debian's PostgreSQL: tests/test_gradebook_postgres.py starts one in a temporary folder.
+postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo "Installing Debian's PostgreSQL for the PostgreSQL gradebook test"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; \
+	fi
+
+test: $(STAMP) browser sandbox pdftools postgres
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 test-fast: $(STAMP) sandbox
