@@ -2,8 +2,8 @@
 
 Everything the trainer's tools read from the gradebook (the grade table behind export, report
 and demo, the roster, per-submission totals for tracks, progress and certificates) comes from
-here, in one query per table, written with SQLAlchemy over nbgrader's own ORM models
-(:mod:`nbgrader.api`), so a score means exactly what nbgrader means by it:
+here, in a few bulk queries per table (never one per learner), written with SQLAlchemy over
+nbgrader's own ORM models (:mod:`nbgrader.api`), so a score means exactly what nbgrader means:
 
 * a grade's **score** is nbgrader's ``Grade.score`` expression: the manual score when a trainer
   gave one, else the autograder's, plus any extra credit; 0 when neither is set;
@@ -12,15 +12,16 @@ here, in one query per table, written with SQLAlchemy over nbgrader's own ORM mo
   **max_score** the assignment's points (``Assignment.max_score``), and it **needs manual
   grading** while any of its grades does (``SubmittedAssignment.needs_manual_grade``).
 
-The database is given as a URL (``sqlite:///…/gradebook.db``, ``postgresql://…``) or a path to
-a SQLite file. Reading never writes: a SQLite gradebook is opened read-only, and a missing
+The database is given as a URL (``sqlite:///…/gradebook.db``, ``postgresql+psycopg://…``) or a
+path to a SQLite file. Like nbgrader's own queries, these read every course in the database. Reading never writes: a SQLite gradebook is opened read-only, and a missing
 file, a database that is not an nbgrader gradebook or an unknown assignment or learner raises
 :class:`GradebookError` with a message that says what to do. Nothing is swallowed.
 
 Tables are pandas DataFrames whose id columns (learner, assignment, notebook, question) are
 categoricals: a cohort of 10,000 learners × 100 questions is a million rows, and categories keep
-them at a few bytes each. Writers (roster import, autograding) go through nbgrader's own
-:class:`~nbgrader.api.Gradebook`, opened with the course id by :func:`open_nbgrader`.
+them at a few bytes each. Writers (roster import, the demo's export) go through nbgrader's own
+:class:`~nbgrader.api.Gradebook`, opened with the course id by :func:`open_nbgrader`
+(autograding, in :mod:`grader.autograding`, opens its own while it writes grades).
 """
 from __future__ import annotations
 
