@@ -228,12 +228,11 @@ def _tracks(d: CohortData) -> dict | None:
         return None
     from ..tracks import evaluate
 
-    g = d.table.groupby(["learner", "assignment"])
-    per = pd.DataFrame({"score": g.score.sum(), "max": g.max_score.sum(),
-                        "manual": g.needs_manual_grade.any()})
+    per = (risk_mod.submission_totals(d.table).set_index(["learner", "assignment"])
+           .rename(columns={"max_score": "max", "needs_manual_grade": "manual"}))
     per["pct"] = 100 * per.score / per["max"].where(per["max"] > 0)
     learners = d.people.learner.tolist()
-    on_track = learner_tracks(d.tracks, d.table[["learner", "assignment"]].drop_duplicates())
+    on_track = learner_tracks(d.tracks, per.index.to_frame(index=False))  # the submissions
     rows, leaders = [], []
     for t in d.tracks:
         # the agent track's completion counts everyone (leaders complete it too); a learner
@@ -251,7 +250,8 @@ def _tracks(d: CohortData) -> dict | None:
         # only learners who passed every assignment can be complete (a necessary condition of the
         # engine's rule, used to skip the others quickly): grader.tracks decides about them
         maybe = passed[passed].index.tolist()
-        records = _TableRecords(d.table[d.table.learner.isin(maybe)], d.roleplay)
+        records = _TableRecords(None, d.roleplay,
+                                totals=per[per.index.get_level_values("learner").isin(maybe)])
         done = [lid for lid in maybe if evaluate(t, lid, records).complete]
         if t.id == "leadership":
             leaders = done
@@ -269,11 +269,15 @@ def _tracks(d: CohortData) -> dict | None:
 class _TableRecords:
     """grader.tracks' records interface answered from the grade table (fast for big cohorts)."""
 
-    def __init__(self, table: pd.DataFrame, roleplay: pd.DataFrame | None):
-        g = table.groupby(["learner", "assignment"])
-        self._sub = pd.DataFrame({"score": g.score.sum(), "max": g.max_score.sum(),
-                                  "manual": g.needs_manual_grade.any()}).to_dict("index")
-        self._assignments = set(table.assignment.unique())
+    def __init__(self, table: pd.DataFrame, roleplay: pd.DataFrame | None, *,
+                 totals: pd.DataFrame | None = None):
+        """From a grade table, or from its submission ``totals`` when already summed (indexed by
+        learner and assignment; columns score, max, manual), which saves a pass over the table."""
+        if totals is None:
+            totals = (risk_mod.submission_totals(table).set_index(["learner", "assignment"])
+                      .rename(columns={"max_score": "max", "needs_manual_grade": "manual"}))
+        self._sub = totals[["score", "max", "manual"]].to_dict("index")
+        self._assignments = set(totals.index.get_level_values("assignment"))
         self._rp: dict = {}
         if roleplay is not None and len(roleplay):
             ok = roleplay[roleplay.rater != roleplay.learner]

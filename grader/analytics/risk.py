@@ -22,35 +22,41 @@ FAILED = {"incorrect", "form", "partial"}
 
 
 def learner_scores(table: pd.DataFrame) -> pd.DataFrame:
-    """Per learner × assignment: auto-graded points, possible points and percent.
+    """Per learner × assignment: auto-graded points, possible points and percent."""
+    per = submission_totals(table, auto_only=True).drop(columns="needs_manual_grade")
+    per["percent"] = 100 * per.score / per.max_score.where(per.max_score > 0)
+    return per
+
+
+def submission_totals(table: pd.DataFrame, *, auto_only: bool = False) -> pd.DataFrame:
+    """Per learner × assignment: score, max_score and needs_manual_grade (any grade waiting);
+    with ``auto_only`` the grades still waiting for a trainer are left out of the sums.
 
     Summed with numpy's bincount over (learner, assignment) codes: on a million grades it needs a
     few arrays of one number per grade, where a group-by needs several times that.
     """
-    keep = ~table.needs_manual_grade.to_numpy(dtype=bool) if "needs_manual_grade" in table else None
+    needs = table.needs_manual_grade.to_numpy(dtype=bool) if "needs_manual_grade" in table \
+        else np.zeros(len(table), dtype=bool)
+    keep = ~needs if auto_only and needs.any() else None
     lc, learners = _codes(table.learner, keep)
     ac, assignments = _codes(table.assignment, keep)
     n_a = max(len(assignments), 1)
     key = lc.astype(np.int64) * n_a + ac
     score = table.score.to_numpy(dtype=float)
     points = table.max_score.to_numpy(dtype=float)
-    if keep is not None and not keep.all():
-        score, points = score[keep], points[keep]
+    if keep is not None:
+        score, points, needs = score[keep], points[keep], needs[keep]
     size = len(learners) * n_a
     if size <= 4 * len(key) + 1024:  # dense: one slot per learner and assignment
-        counts = np.bincount(key, minlength=size)
-        pairs = np.flatnonzero(counts)
-        got = np.bincount(key, weights=score, minlength=size)[pairs]
-        possible = np.bincount(key, weights=points, minlength=size)[pairs]
+        pairs = np.flatnonzero(np.bincount(key, minlength=size))
+        got, possible, waiting = (np.bincount(key, weights=w, minlength=size)[pairs]
+                                  for w in (score, points, needs))
     else:  # a sparse cohort: only the pairs that occur
         pairs, inv = np.unique(key, return_inverse=True)
-        got = np.bincount(inv, weights=score)
-        possible = np.bincount(inv, weights=points)
-    per = pd.DataFrame({"learner": pd.Categorical.from_codes(pairs // n_a, categories=learners),
-                        "assignment": pd.Categorical.from_codes(pairs % n_a, categories=assignments),
-                        "score": got, "max_score": possible})
-    per["percent"] = 100 * per.score / per.max_score.where(per.max_score > 0)
-    return per
+        got, possible, waiting = (np.bincount(inv, weights=w) for w in (score, points, needs))
+    return pd.DataFrame({"learner": pd.Categorical.from_codes(pairs // n_a, categories=learners),
+                         "assignment": pd.Categorical.from_codes(pairs % n_a, categories=assignments),
+                         "score": got, "max_score": possible, "needs_manual_grade": waiting > 0})
 
 
 def _codes(col: pd.Series, keep: np.ndarray | None) -> tuple[np.ndarray, pd.Index]:
