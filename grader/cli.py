@@ -45,12 +45,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     from .commands.cohort import BadLearner
+    from .gradebook import GradebookError
 
     try:
         return int(args.func(args) or 0)
     except BadLearner as exc:
         print(f"academy {args.command}: {exc}", file=sys.stderr)
         return 2
+    except GradebookError as exc:  # a gradebook that is missing, not one, or lacks what was asked
+        print(f"academy {args.command}: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("\nInterrupted. Work finished so far is kept; run the same command again to resume.",
               file=sys.stderr)

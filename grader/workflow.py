@@ -294,12 +294,12 @@ def export(ws: Workspace, out_dir: Path) -> dict[str, Path]:
 
     from .gradebook import Gradebook, open_nbgrader
 
-    out_dir.mkdir(parents=True, exist_ok=True)
     files = {"grades": out_dir / "grades.csv", "questions": out_dir / "question_scores.csv",
              "xlsx": out_dir / "grades.xlsx"}
     with Gradebook(ws.db_url) as gb:  # refuses a missing gradebook before anything is written
         table = gb.grades()
         people = gb.learners()[["learner", "first_name", "last_name"]]
+    out_dir.mkdir(parents=True, exist_ok=True)
     with open_nbgrader(ws.db_url) as gb:
         CsvExportPlugin(to=str(files["grades"])).export(gb)
     table.to_csv(files["questions"], index=False)

@@ -176,3 +176,17 @@ def test_bulk_built_gradebook_reads_as_nbgrader_computes(tmp_path):
     subs = submission_table(url)
     assert {(r.learner, r.assignment): r.needs_manual_grade for r in subs.itertuples()} == waiting
     assert got.written.sum() == table.written.sum() and got.needs_manual_grade.any()
+
+
+def test_commands_explain_a_broken_gradebook(tmp_path, capsys):
+    """Do `academy report` and `academy export` on a course whose gradebook.db is not a
+    gradebook say so in one line (exit 1), with no traceback and nothing written?"""
+    from grader.cli import main
+
+    (tmp_path / "gradebook.db").write_text("not a database")
+    for cmd in (["report"], ["export", "--quiet"]):
+        assert main([*cmd, "--course", str(tmp_path)]) == 1
+        err = capsys.readouterr().err
+        assert f"academy {cmd[0]}: " in err and "is not an nbgrader gradebook" in err
+        assert "Traceback" not in err
+    assert not (tmp_path / "report.html").exists() and not (tmp_path / "export").exists()
