@@ -10,7 +10,7 @@ CHROMIUM ?= /usr/bin/chromium
 help:
 	@echo "make demo      build exercises, grade a synthetic cohort of 24 with nbgrader, summarise"
 	@echo "make test      the full test suite (what CI runs)"
-	@echo "make lab       JupyterLab on the course, with nbgrader and widgets"
+	@echo "make lab       JupyterLab on a learner's copy of the course (LEARNER_DIR=build/learner)"
 	@echo "make build     regenerate exercises/ from solutions/"
 
 # The environment: created on first use from the pinned lock file.
@@ -49,8 +49,11 @@ test: $(STAMP) browser
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not browser and not nbgrader" --ignore=tests/notebooks
 
+# The learner works in a copy (LEARNER_DIR), never in the repository: updates keep edited files.
+LEARNER_DIR ?= build/learner
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.extension_manager=readonly \
+	$(BIN)/academy workspace --dir $(LEARNER_DIR)
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(LEARNER_DIR) --LabApp.extension_manager=readonly \
 	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 roleplay: $(STAMP)
