@@ -127,6 +127,10 @@ def run_collect(args: argparse.Namespace) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 1
+    if getattr(args, "zip", None):  # files downloaded from an LMS: grader.zipcollect
+        from ..zipcollect import print_report, zip_collect
+
+        return print_report(zip_collect(ws, args.assignment, Path(args.zip), args.pattern), ws, args.assignment)
     ids = _learners(ws, args)
     bar = _bar(len(ids), f"Collecting {args.assignment}", args.quiet)
     rows = []
@@ -212,6 +216,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("collect", help="collect learners' submissions from the exchange")
     p.add_argument("assignment")
     p.add_argument("--learner", action="append", help="only these learners (repeatable)")
+    p.add_argument("--zip", metavar="DIR", help="collect notebooks downloaded from an LMS or e-mail "
+                   "(zip files and .ipynb in DIR) with nbgrader's zip collect, matched to the roster")
+    p.add_argument("--pattern", help="with --zip: nbgrader named_regexp with (?P<student_id>…) and "
+                   "(?P<file_id>…), instead of matching file names against the roster")
     _common(p)
     p.set_defaults(func=run_collect)
 
