@@ -54,6 +54,7 @@ class Workspace:
     root: Path
     source: Path | None = None  # nbgrader source folder; default: the repository's solutions/
     exchange_dir: Path | None = None  # nbgrader exchange; default: <root>/exchange
+    gradebook: str | None = None  # database URL or SQLite path (grader.gradebook); default <root>/gradebook.db
 
     @property
     def exchange(self) -> Path:
@@ -65,7 +66,9 @@ class Workspace:
 
     @property
     def db_url(self) -> str:
-        return f"sqlite:///{(self.root / 'gradebook.db').resolve()}"
+        from .gradebook import resolve
+
+        return resolve(self.gradebook, self.root)
 
     @property
     def release(self) -> Path:
@@ -91,7 +94,8 @@ class Workspace:
 
 def prepare(ws: Workspace, assignment_ids: list[str]) -> None:
     """Record the assignments in the workspace gradebook and release them into ``release/``."""
-    course.generate(assignment_ids, release_dir=ws.release, workspace=ws.root, source_dir=ws.source_dir)
+    course.generate(assignment_ids, release_dir=ws.release, workspace=ws.root, source_dir=ws.source_dir,
+                    db_url=ws.db_url)
 
 
 @dataclass

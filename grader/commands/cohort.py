@@ -21,8 +21,11 @@ DEFAULT_COURSE = "cohort"
 def _ws(args: argparse.Namespace):
     from ..workflow import Workspace
 
+    from ..gradebook import from_cli
+
     return Workspace(Path(args.course), source=Path(args.source) if args.source else None,
-                     exchange_dir=Path(args.exchange) if getattr(args, "exchange", None) else None)
+                     exchange_dir=Path(args.exchange) if getattr(args, "exchange", None) else None,
+                     gradebook=from_cli(getattr(args, "gradebook", None)))
 
 
 def _bar(total: int, desc: str, quiet: bool):
@@ -32,7 +35,12 @@ def _bar(total: int, desc: str, quiet: bool):
 
 
 def _need_course(ws, what: str) -> str | None:
-    if not (ws.root / "gradebook.db").exists():
+    from ..gradebook import check_reachable, exists
+
+    problem = check_reachable(ws.db_url)
+    if problem:
+        return problem
+    if not exists(ws.db_url):
         return (f"No cohort workspace in {ws.root} yet. Start with `academy roster ROSTER.csv "
                 f"--course {ws.root}` and `academy release ASSIGNMENT --course {ws.root}`, then {what}.")
     return None
@@ -78,7 +86,12 @@ def summarise(rows, title: str) -> int:
 def run_roster(args: argparse.Namespace) -> int:
     from ..workflow import import_roster
 
+    from ..gradebook import check_reachable
+
     ws = _ws(args)
+    if check_reachable(ws.db_url):
+        print(check_reachable(ws.db_url), file=sys.stderr)
+        return 1
     ws.root.mkdir(parents=True, exist_ok=True)
     rows = import_roster(ws, Path(args.file))
     if rows and rows[0].learner == "*":
@@ -152,7 +165,9 @@ def run_autograde(args: argparse.Namespace) -> int:
     ids = _learners(ws, args, args.assignment)
     rows = grade_cohort(ws, args.assignment, ids, workers=args.workers, timeout=args.timeout,
                         force=args.force, progress=not args.quiet)
-    code = summarise(rows, f"Autograded {args.assignment} (gradebook: {ws.root / 'gradebook.db'}):")
+    from ..gradebook import shown
+
+    code = summarise(rows, f"Autograded {args.assignment} (gradebook: {shown(ws.db_url)}):")
     if any(r.status == "skipped" for r in rows):
         print("  Skipped submissions were graded before and have not changed; --force regrades them.")
     return code
@@ -200,6 +215,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source", help=f"nbgrader source folder (default {paths.SOLUTIONS})")
     p.add_argument("--exchange", help="nbgrader exchange folder (default COURSE/exchange)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--gradebook", help="nbgrader gradebook: a database URL (postgresql://user@host/db) "
+                   "or SQLite file (default $ACADEMY_GRADEBOOK, else COURSE/gradebook.db)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
