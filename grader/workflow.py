@@ -186,7 +186,8 @@ def release(ws: Workspace, assignment: str) -> StepResult:
     """Generate the assignment from its source and release it into the exchange."""
     prepare(ws, [assignment])
     ws.exchange.mkdir(parents=True, exist_ok=True)
-    os.chmod(ws.exchange, 0o777)  # nbgrader's exchange is world-writable by design
+    if ws.exchange.stat().st_uid == os.geteuid():  # a hub's exchange belongs to root (1777 already)
+        os.chmod(ws.exchange, 0o777)  # nbgrader's exchange is world-writable by design
     api = ws.api()
     outbound = ws.exchange / COURSE_ID / "outbound" / assignment
     if outbound.exists():
