@@ -133,10 +133,27 @@ _SERVER = {"learner": {"nbgrader.server_extensions.formgrader": False,
            "trainer": {}}
 
 
-def setup(root: Path = DEFAULT_DIR, gradebook: str | None = None) -> Layout:
-    """Create (or repair) the hub's folders, groups and per-role configuration. Safe to repeat."""
+def write_role_config(etc: Path, role: str, nbgrader_config: str | None = None) -> None:
+    """A Jupyter config folder for one role (JUPYTER_CONFIG_PATH): which nbgrader parts it gets.
+
+    Learners: the Assignments tab (fetch, submit, feedback) and validation; no formgrader, no
+    course list, no assignment creation. Trainers: everything. Also used by the Kubernetes image.
+    """
     import json
 
+    (etc / "labconfig").mkdir(parents=True, exist_ok=True)
+    if nbgrader_config is not None:
+        (etc / "nbgrader_config.py").write_text(nbgrader_config)
+    (etc / "labconfig" / "page_config.json").write_text(
+        json.dumps({"disabledExtensions": {x: True for x in _DISABLE[role]}}, indent=1))
+    (etc / "jupyter_server_config.json").write_text(
+        json.dumps({"ServerApp": {"jpserver_extensions": _SERVER[role]}}, indent=1))
+    for p in [etc, *etc.rglob("*")]:
+        os.chmod(p, 0o755 if p.is_dir() else 0o644)
+
+
+def setup(root: Path = DEFAULT_DIR, gradebook: str | None = None) -> Layout:
+    """Create (or repair) the hub's folders, groups and per-role configuration. Safe to repeat."""
     need_root("Setting up the hub")
     lay = Layout(Path(root).resolve())
     _group(LEARNERS)
@@ -152,16 +169,8 @@ def setup(root: Path = DEFAULT_DIR, gradebook: str | None = None) -> Layout:
     os.chown(lay.course, 0, trainers.gr_gid)
     os.chmod(lay.course, 0o2770)  # trainers only; new files keep the group
     for role in ("learner", "trainer"):
-        etc = lay.etc(role)
-        (etc / "labconfig").mkdir(parents=True, exist_ok=True)
-        (etc / "nbgrader_config.py").write_text(
-            _learner_config(lay) if role == "learner" else _trainer_config(lay, gradebook))
-        (etc / "labconfig" / "page_config.json").write_text(
-            json.dumps({"disabledExtensions": {x: True for x in _DISABLE[role]}}, indent=1))
-        (etc / "jupyter_server_config.json").write_text(
-            json.dumps({"ServerApp": {"jpserver_extensions": _SERVER[role]}}, indent=1))
-        for p in [etc, *etc.rglob("*")]:
-            os.chmod(p, 0o755 if p.is_dir() else 0o644)
+        write_role_config(lay.etc(role), role,
+                          _learner_config(lay) if role == "learner" else _trainer_config(lay, gradebook))
     if lay.etc("trainer").exists():  # learners must not read the trainers' gradebook URL
         for p in [lay.etc("trainer"), *lay.etc("trainer").rglob("*")]:
             os.chown(p, 0, trainers.gr_gid)
