@@ -116,7 +116,10 @@ def _trainer_config(lay: Layout, gradebook: str | None) -> str:
 # The course's own settings, then this hub's folders: the same ones `academy --course` uses.
 c = get_config()  # noqa: F821
 load_subconfig("nbgrader_config.py", path="{paths.ROOT}")  # noqa: F821
-c.CourseDirectory.root = "{lay.course}"
+# formgrader needs the course inside the server's root (the home): ~/course links to the shared one
+import os  # noqa: E402
+_home_course = os.path.expanduser("~/course")
+c.CourseDirectory.root = _home_course if os.path.realpath(_home_course) == "{lay.course}" else "{lay.course}"
 c.CourseDirectory.source_directory = "{paths.SOLUTIONS}"
 c.CourseDirectory.release_directory = "{lay.course / 'release'}"
 c.CourseDirectory.db_url = "{db}"
@@ -210,16 +213,34 @@ def add_user(name: str, role: str, lay: Layout, full_name: str = "") -> Account:
                            "a course account; it is left alone (rename the learner in the roster)")
         if name not in members(group):
             _run(["usermod", "-a", "-G", group, name])
+        if role == "trainer":
+            link_course(name, lay)
         return Account(name, role, "exists", message="account kept; password unchanged")
     _run(["useradd", "--create-home", "--shell", "/bin/bash", "--user-group", "--groups", group,
           "--comment", (full_name or name).replace(":", " "), name])
     home = Path(pwd.getpwnam(name).pw_dir)
     os.chmod(home, 0o700)  # no one else may read a learner's work
+    if role == "trainer":
+        link_course(name, lay)
     password = "-".join(secrets.token_hex(3) for _ in range(3))
     r = subprocess.run(["chpasswd"], input=f"{name}:{password}\n", capture_output=True, text=True)
     if r.returncode != 0:
         raise HubError(f"could not set {name}'s password: {r.stderr.strip()}")
     return Account(name, role, "created", password)
+
+
+def link_course(name: str, lay: Layout) -> None:
+    """``~/course`` -> the hub's course folder, so formgrader (which needs the course inside the
+    server's root, the home) and ``academy --course ~/course`` both work for a trainer."""
+    pw = pwd.getpwnam(name)
+    link = Path(pw.pw_dir) / "course"
+    if link.is_symlink() and os.path.realpath(link) == str(lay.course):
+        return
+    if link.is_symlink():
+        link.unlink()
+    if not link.exists():
+        link.symlink_to(lay.course)
+        os.lchown(link, pw.pw_uid, pw.pw_gid)
 
 
 def remove_user(name: str) -> Account:

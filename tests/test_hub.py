@@ -256,6 +256,11 @@ def test_learner_fetches_submits_and_sees_feedback_on_the_hub(cohort_hub, chromi
     # the trainer has formgrader on the same course
     ctx3, page3 = _login(chromium, hub, trainer, creds[trainer])
     page3.goto(f"{hub.url}/user/{trainer}/formgrader")
-    page3.get_by_text(ASSIGNMENT).first.wait_for(timeout=60_000)
+    try:
+        page3.get_by_text(ASSIGNMENT).first.wait_for(timeout=60_000)
+    except Exception:
+        Path("/tmp/academy-hub-formgrader.html").write_text(page3.content())
+        shutil.copy(hub.root / "hub.log", "/tmp/academy-hub-formgrader.log")
+        raise
     ctx3.close()
     ctx1.close()
