@@ -134,6 +134,31 @@ def _processes_of(users) -> list[str]:
     return out
 
 
+def _group_exists(name: str) -> bool:
+    import grp
+
+    try:
+        grp.getgrnam(name)
+        return True
+    except KeyError:
+        return False
+
+
+def _processes_mentioning(*needles: str) -> list[str]:
+    """Command lines of running processes that mention any of these (the hub, its proxy …)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if any(n in cmd for n in needles) and "pytest" not in cmd:
+            found.append(f"{proc.name}: {cmd[:200]}")
+    return found
+
+
 @pytest.fixture()
 def cohort_hub():
     reason = _can_make_users()
@@ -141,6 +166,7 @@ def cohort_hub():
         pytest.skip(reason)
     if not ACADEMY.exists():
         pytest.fail(f"{ACADEMY} is missing: run `make hub-deps` (the hub's environment and proxy)")
+    groups_before = {g for g in ("academy-learners", "academy-trainers") if _group_exists(g)}
     tag = secrets.token_hex(2)
     learners, trainer = [f"cca{tag}a", f"cca{tag}b"], f"cct{tag}"
     base = Path(tempfile.mkdtemp(prefix="academy-hub-"))
@@ -159,9 +185,12 @@ def cohort_hub():
     finally:
         hub.stop()
         users = learners + [trainer]
-        left = _processes_of(users)
+        left = _processes_of(users) + _processes_mentioning(str(base), f"--port {hub.port}",
+                                                            f"--api-port {hub.api_port}")
         r = _run([ACADEMY, "hub", "deluser", *users, "--dir", base / "hub"])
         shutil.rmtree(base, ignore_errors=True)
+        for g in {"academy-learners", "academy-trainers"} - groups_before:
+            subprocess.run(["groupdel", g], capture_output=True)  # made by this test; now empty
         for u in users:
             with pytest.raises(KeyError):
                 pwd.getpwnam(u)
