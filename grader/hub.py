@@ -14,6 +14,10 @@
   get (learners: the Assignments tab only; trainers: formgrader too);
 * ``credentials.csv`` (mode 600, root only): the first passwords to hand out.
 
+``academy hub setup --gradebook postgresql://…`` puts the trainers' gradebook on PostgreSQL; the
+URL is kept (readable by trainers only) and given to trainers' servers as ``ACADEMY_GRADEBOOK``,
+so formgrader and ``academy`` in a trainer's terminal use the same gradebook.
+
 Accounts are local Unix users checked by PAM, as The Littlest JupyterHub does: ``academy hub
 adduser ROSTER`` makes one per learner (group ``academy-learners``, home mode 700) and
 ``--trainer NAME`` one per trainer (group ``academy-trainers``). Each learner's server runs as
@@ -171,9 +175,14 @@ def setup(root: Path = DEFAULT_DIR, gradebook: str | None = None) -> Layout:
     lay.course.mkdir(exist_ok=True)
     os.chown(lay.course, 0, trainers.gr_gid)
     os.chmod(lay.course, 0o2770)  # trainers only; new files keep the group
+    saved = lay.etc("trainer") / "gradebook.url"  # kept across `hub start`s once given
+    if gradebook is None and saved.exists():
+        gradebook = saved.read_text().strip() or None
     for role in ("learner", "trainer"):
         write_role_config(lay.etc(role), role,
                           _learner_config(lay) if role == "learner" else _trainer_config(lay, gradebook))
+    if gradebook:
+        saved.write_text(gradebook + "\n")
     if lay.etc("trainer").exists():  # learners must not read the trainers' gradebook URL
         for p in [lay.etc("trainer"), *lay.etc("trainer").rglob("*")]:
             os.chown(p, 0, trainers.gr_gid)

@@ -69,6 +69,9 @@ def pre_spawn_hook(spawner):
         "JUPYTER_CONFIG_PATH": str(lay.etc(role)),
         "ACADEMY_ROLE": role,
     })
+    saved = lay.etc("trainer") / "gradebook.url"
+    if role == "trainer" and saved.exists() and saved.read_text().strip():
+        spawner.environment["ACADEMY_GRADEBOOK"] = saved.read_text().strip()
 
 
 c.Spawner.pre_spawn_hook = pre_spawn_hook

@@ -293,3 +293,38 @@ def test_learner_fetches_submits_and_sees_feedback_on_the_hub(cohort_hub, chromi
         raise
     ctx3.close()
     ctx1.close()
+
+
+def test_role_configs_and_setup_are_kept_across_starts(tmp_path):
+    """Learners get no formgrader; the hub folder's modes are nbgrader's; the gradebook URL stays."""
+    from grader import hub as hubmod
+
+    hubmod.write_role_config(tmp_path / "learner", "learner", "c = get_config()\n")
+    page = json.loads((tmp_path / "learner" / "labconfig" / "page_config.json").read_text())
+    assert page["disabledExtensions"]["@jupyter/nbgrader:formgrader"] is True
+    server = json.loads((tmp_path / "learner" / "jupyter_server_config.json").read_text())
+    assert server["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.formgrader"] is False
+    hubmod.write_role_config(tmp_path / "trainer", "trainer")
+    assert json.loads((tmp_path / "trainer" / "labconfig" / "page_config.json").read_text()) == \
+        {"disabledExtensions": {}}
+
+    reason = _can_make_users()
+    if reason:
+        pytest.skip(reason)
+    before = {g for g in ("academy-learners", "academy-trainers") if _group_exists(g)}
+    root = tmp_path / "hub"
+    try:
+        url = "postgresql://academy@db.example.org/cohort"
+        lay = hubmod.setup(root, gradebook=url)
+        assert oct(lay.exchange.stat().st_mode)[-4:] == "1777"
+        assert oct(lay.course.stat().st_mode)[-4:] == "2770"
+        assert oct(lay.state.stat().st_mode)[-3:] == "700"
+        hubmod.setup(root)  # what every `make hub` does: the URL given once is kept
+        text = (lay.etc("trainer") / "nbgrader_config.py").read_text()
+        assert url in text and str(lay.exchange) in text
+        assert oct((lay.etc("trainer") / "gradebook.url").stat().st_mode)[-3:] == "640"
+        assert str(lay.exchange) in (lay.etc("learner") / "nbgrader_config.py").read_text()
+        assert url not in (lay.etc("learner") / "nbgrader_config.py").read_text()
+    finally:
+        for g in {"academy-learners", "academy-trainers"} - before:
+            subprocess.run(["groupdel", g], capture_output=True)
