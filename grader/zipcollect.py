@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import filecmp
+import logging
 import os
 import re
 import shutil
@@ -240,6 +241,7 @@ def zip_collect(ws, assignment: str, src: Path, pattern: str | None = None) -> Z
     staging_rel = os.path.relpath(staging, ws.root)
     with temp_attrs(api.coursedir, assignment_id=assignment, submitted_directory=staging_rel):
         app = ZipCollectApp(coursedir=api.coursedir, parent=api)
+        app.log_level = logging.ERROR  # the report below says what happened to every file
         r = capture_log(app)
     if not r.get("success"):
         result.error = ("nbgrader's zip collect stopped: " + _explain(r) + f". The files are kept in {archive}; "
