@@ -19,9 +19,8 @@ DEFAULT_COURSE = "cohort"
 
 
 def _ws(args: argparse.Namespace):
-    from ..workflow import Workspace
-
     from ..gradebook import from_cli
+    from ..workflow import Workspace
 
     return Workspace(Path(args.course), source=Path(args.source) if args.source else None,
                      exchange_dir=Path(args.exchange) if getattr(args, "exchange", None) else None,
@@ -84,9 +83,8 @@ def summarise(rows, title: str) -> int:
 
 
 def run_roster(args: argparse.Namespace) -> int:
-    from ..workflow import import_roster
-
     from ..gradebook import check_reachable
+    from ..workflow import import_roster
 
     ws = _ws(args)
     if check_reachable(ws.db_url):

@@ -16,9 +16,8 @@ from .. import paths
 
 def run(args: argparse.Namespace) -> int:
     from ..analytics.report import load, write_report
-    from ..workflow import Workspace
-
     from ..gradebook import check_reachable, exists, from_cli
+    from ..workflow import Workspace
 
     gradebook = from_cli(args.gradebook)
     course = Path(args.course) if args.course else next(
