@@ -329,4 +329,25 @@ def check_ready(lay: Layout) -> list[str]:
         problems.append("node is missing: `apt-get install nodejs` (make hub does this)")
     if not lay.exchange.is_dir():
         problems.append(f"{lay.root} is not set up: run `academy hub setup --dir {lay.root}`")
+    problem = others_can_run()
+    if problem:
+        problems.append(problem)
     return problems
+
+
+def others_can_run() -> str | None:
+    """None if another account can run this environment and import the course; else why not.
+
+    Learners' servers run as their own accounts, so the repository and the hub's Python must be
+    readable by everyone (e.g. a clone in /opt, not in /root).
+    """
+    if os.geteuid() != 0 or shutil.which("runuser") is None:
+        return None
+    r = subprocess.run(["runuser", "-u", "nobody", "--", sys.executable, "-c", "import grader.check"],
+                       capture_output=True, text=True, cwd="/")
+    if r.returncode == 0:
+        return None
+    return (f"Other accounts cannot run {sys.executable} or read the course in {paths.ROOT}: "
+            f"{(r.stderr.strip().splitlines() or ['permission denied'])[-1]}. The learners' servers "
+            "run as their own accounts: put the repository where everyone may read it (e.g. /opt) "
+            "and build the hub's environment with `make hub-deps`.")

@@ -166,6 +166,10 @@ def cohort_hub():
         pytest.skip(reason)
     if not ACADEMY.exists():
         pytest.fail(f"{ACADEMY} is missing: run `make hub-deps` (the hub's environment and proxy)")
+    blocked = _run([HUB_VENV / "bin" / "python", "-c",
+                    "from grader.hub import others_can_run as f; print(f() or '')"]).stdout.strip()
+    if blocked:
+        pytest.skip(f"learner accounts could not run the course here: {blocked}")
     groups_before = {g for g in ("academy-learners", "academy-trainers") if _group_exists(g)}
     tag = secrets.token_hex(2)
     learners, trainer = [f"cca{tag}a", f"cca{tag}b"], f"cct{tag}"
