@@ -63,21 +63,26 @@ class RosterCollector(FileNameCollectorPlugin):
         name = os.path.basename(rel)
         parts = [name] + rel.split(os.sep)[:-1]  # the file name first, then its folders
         for hay in parts:
-            found = set()
+            found: dict[str, str] = {}  # learner -> the text of the name that matched
             flat = _norm(hay)
             for l in self.roster:
                 keys = [l["id"]]
                 if l.get("email") and "@" in l["email"]:
                     keys.append(l["email"].split("@")[0])
-                if any(_word(k, hay) for k in keys):
-                    found.add(l["id"])
+                hit = next((k for k in keys if _word(k, hay)), None)
+                if hit:
+                    found[l["id"]] = _norm(hit)
                     continue
                 first, last = l.get("first_name") or "", l.get("last_name") or ""
-                if first and last and any(n in flat for n in (_norm(first + last), _norm(last + first))
-                                          if len(n) >= 4):
-                    found.add(l["id"])
+                hit = next((n for n in (_norm(first + last), _norm(last + first))
+                            if first and last and len(n) >= 4 and n in flat), None)
+                if hit:
+                    found[l["id"]] = hit
+            # "Li Wei" inside "Li Weiming", "li" inside "li-wei": the longer, more specific name wins
+            found = {k: v for k, v in found.items()
+                     if not any(v != w and v in w for o, w in found.items() if o != k)}
             if len(found) == 1:
-                return found.pop(), ""
+                return next(iter(found)), ""
             if len(found) > 1:
                 return None, f"the name fits several learners ({', '.join(sorted(found))})"
         return None, "no learner on the roster matches the file name"

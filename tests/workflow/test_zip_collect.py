@@ -142,3 +142,29 @@ def test_pattern_and_clear_errors(cohort, tmp_path, capsys):
     assert (ws.submitted / "ben" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").exists()
     assert main(["collect", ASSIGNMENT, "--zip", str(tmp_path / "missing"), *opts]) == 1
     assert "is not a folder" in capsys.readouterr().err
+
+
+def test_file_names_are_matched_to_the_roster():
+    """Ids as whole words, e-mail names, full names either way round, the most specific name."""
+    from grader.zipcollect import RosterCollector
+
+    roster = [{"id": "learner1", "first_name": "Eva", "last_name": "Kim", "email": None},
+              {"id": "learner10", "first_name": "Fay", "last_name": "Ali", "email": "fay.ali@example.com"},
+              {"id": "lw1", "first_name": "Wei", "last_name": "Li", "email": None},
+              {"id": "lw2", "first_name": "Weiming", "last_name": "Li", "email": None},
+              {"id": "twin1", "first_name": "Sam", "last_name": "Lee", "email": None},
+              {"id": "twin2", "first_name": "Sam", "last_name": "Lee", "email": None}]
+    c = RosterCollector(roster=roster, notebooks=["00-sample.ipynb"])
+    assert c._learner("learner10_00-sample.ipynb")[0] == "learner10"
+    assert c._learner("LEARNER1-00-sample.ipynb")[0] == "learner1"
+    assert c._learner("fay.ali@example.com - homework.ipynb")[0] == "learner10"
+    assert c._learner("Kim Eva_4711_assignsubmission_file_/00-sample.ipynb")[0] == "learner1"
+    assert c._learner("Li Weiming_12_assignsubmission_file_/00-sample.ipynb")[0] == "lw2"
+    assert c._learner("li wei_13_assignsubmission_file_/00-sample.ipynb")[0] == "lw1"
+    lid, why = c._learner("Sam Lee_14_assignsubmission_file_/00-sample.ipynb")
+    assert lid is None and "twin1" in why and "twin2" in why
+    assert c._learner("learner100_00-sample.ipynb") == (None, "no learner on the roster matches the file name")
+    assert c._notebook("anything.ipynb") == "00-sample.ipynb"  # a single-notebook assignment
+    two = RosterCollector(roster=roster, notebooks=["part-a.ipynb", "part-b.ipynb"])
+    assert two._notebook("learner1_part-b-1.ipynb") == "part-b.ipynb"
+    assert two._notebook("learner1_other.ipynb") is None
