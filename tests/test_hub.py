@@ -332,3 +332,16 @@ def test_role_configs_and_setup_are_kept_across_starts(tmp_path):
     finally:
         for g in {"academy-learners", "academy-trainers"} - before:
             subprocess.run(["groupdel", g], capture_output=True)
+
+
+def test_adduser_refuses_bad_names_and_foreign_accounts(tmp_path):
+    from grader import hub as hubmod
+
+    lay = hubmod.Layout(tmp_path)
+    bad = hubmod.add_user("Ana.Silva", "learner", lay)
+    assert bad.status == "refused" and "not a valid Unix user name" in bad.message
+    foreign = hubmod.add_user("root", "learner", lay)  # an existing account that is not the course's
+    assert foreign.status == "refused" and "left alone" in foreign.message
+    gone = hubmod.remove_user("root")
+    assert gone.status == "refused"
+    assert pwd.getpwnam("root")
