@@ -4,8 +4,8 @@ Starts JupyterHub and configurable-http-proxy on loopback ports with PAM account
 ``academy hub adduser``. Learner 1 signs in, fetches 01-service-standards from the Assignments
 tab, answers a question, runs its check and submits; the trainer collects, autogrades and
 releases feedback with ``academy`` as their own Unix user; the hub restarts; learner 1 fetches and
-reads the feedback. Learner 2 cannot open learner 1's files by URL or from a shell. Everything is
-stopped and the Unix accounts are removed at the end.
+reads the feedback. Learner 2 cannot open learner 1's files by URL, from a JupyterLab terminal or
+from a shell. Everything is stopped and the Unix accounts are removed at the end.
 """
 from __future__ import annotations
 
@@ -114,6 +114,31 @@ def _assignment_list(page):
     page.click(".lm-MenuBar-itemLabel:text-is('Nbgrader')")
     page.click(".lm-Menu-itemLabel:text-is('Assignment List')")
     page.wait_for_selector("#released_assignments_list", timeout=60_000)
+
+
+TERMINAL_JS = """async ({command}) => {
+  const xsrf = decodeURIComponent((document.cookie.split('; ').find(c => c.startsWith('_xsrf=')) || '=').split('=')[1]);
+  const base = location.pathname.split('/lab')[0];
+  const headers = {'X-XSRFToken': xsrf};
+  const made = await fetch(`${base}/api/terminals`, {method: 'POST', headers});
+  const {name} = await made.json();
+  const ws = new WebSocket(`ws://${location.host}${base}/terminals/websocket/${name}`);
+  let out = '';
+  ws.onmessage = (e) => { const m = JSON.parse(e.data); if (m[0] === 'stdout') out += m[1]; };
+  await new Promise((resolve) => { ws.onopen = resolve; });
+  await new Promise(r => setTimeout(r, 1000));
+  ws.send(JSON.stringify(['stdin', command + '\\r']));
+  for (let i = 0; i < 200 && !/RC=\\d/.test(out); i++) await new Promise(r => setTimeout(r, 100));
+  ws.close();
+  await fetch(`${base}/api/terminals/${name}`, {method: 'DELETE', headers});
+  return out;
+}"""
+
+
+def _terminal(page, command: str) -> str:
+    """Type a command into a JupyterLab terminal of the signed-in user (its websocket) and read
+    what it printed."""
+    return page.evaluate(TERMINAL_JS, {"command": command})
 
 
 def _question(aid: str):
@@ -251,6 +276,9 @@ def test_learner_fetches_submits_and_sees_feedback_on_the_hub(cohort_hub, chromi
         r = ctx2.request.get(url, max_redirects=10)
         assert r.status in (403, 404) or f"{qname} = {answer!r}" not in r.text(), (url, r.status)
         assert f"{qname} = {answer!r}" not in r.text()
+    typed = _terminal(page2, f"cat {nb_path}; ls {nb_path.parent.parent}; echo RC=$?")
+    assert "Permission denied" in typed and re.search(r"RC=[1-9]", typed), typed
+    assert f"{qname} = {answer!r}" not in typed
     shell = _run(["cat", nb_path], user=l2)
     assert shell.returncode != 0 and "Permission denied" in shell.stderr
     assert _run(["ls", nb_path.parent.parent], user=l2).returncode != 0
