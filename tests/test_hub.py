@@ -235,6 +235,9 @@ def test_learner_fetches_submits_and_sees_feedback_on_the_hub(cohort_hub, chromi
     _ok(_run([ACADEMY, "release", ASSIGNMENT, *course], user=trainer))
     assert oct((lay / "exchange").stat().st_mode)[-4:] == "1777"
     hub.start()
+    printed = (hub.root / "hub.log").read_text()
+    assert f"http://127.0.0.1:{hub.port}/" in printed and "academy hub adduser" in printed
+    assert "Ctrl-C" in printed  # make hub says where it is, the first steps and how to stop it
     qname, answer = _question(ASSIGNMENT)
 
     # learner 1: Assignments tab -> Fetch -> answer one question, run its check -> Submit
