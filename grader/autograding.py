@@ -479,7 +479,9 @@ def grade_assignments(ws, assignments: list[str], learner_ids: list[str], *,
         scratch = Path(tempfile.mkdtemp(prefix=f"run-{os.getpid()}-", dir=scratch_root(ws)))
         try:
             template = scratch / "template.db"
-            _snapshot(ws.root / "gradebook.db", template)
+            from .gradebook import snapshot
+
+            snapshot(ws.db_url, template)  # SQLite or PostgreSQL, always a private SQLite copy
             n = max(1, min(workers or default_workers(), len(todo)))
             desc = label or (f"Autograding {assignments[0]}" if len(assignments) == 1 else
                              f"Autograding {len(assignments)} assignments")
