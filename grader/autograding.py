@@ -30,7 +30,6 @@ import json
 import os
 import shutil
 import signal
-import sqlite3
 import sys
 import tempfile
 import time
@@ -382,12 +381,6 @@ def _graded_learners(db_url: str, assignment: str) -> set[str]:
             return {s.student.id for s in gb.find_assignment(assignment).submissions}
         except MissingEntry:
             return set()
-
-
-def _snapshot(db_path: Path, dest: Path) -> None:
-    """A consistent copy of a SQLite file, even while something else reads it."""
-    with sqlite3.connect(db_path) as src, sqlite3.connect(dest) as dst:
-        src.backup(dst)
 
 
 def question_kinds(source: Path) -> dict[str, str]:
