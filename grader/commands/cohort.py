@@ -27,10 +27,14 @@ def _ws(args: argparse.Namespace):
                      gradebook=from_cli(getattr(args, "gradebook", None)))
 
 
-def _bar(total: int, desc: str, quiet: bool):
+def _bar(total: int, desc: str, quiet: bool, unit: str = "learner"):
+    """A progress bar counting learners; a one-step job shows its step without a rate."""
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=desc, unit="learner", disable=quiet, file=sys.stdout, dynamic_ncols=True)
+    if total == 1 and unit != "learner":
+        return tqdm(total=1, desc=desc, disable=quiet, file=sys.stdout, dynamic_ncols=True,
+                    bar_format="{desc}: {percentage:3.0f}% |{bar}| {elapsed}")
+    return tqdm(total=total, desc=desc, unit=unit, disable=quiet, file=sys.stdout, dynamic_ncols=True)
 
 
 def _need_course(ws, what: str) -> str | None:
@@ -117,7 +121,7 @@ def run_release(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
         return 1
     ws.root.mkdir(parents=True, exist_ok=True)
-    bar = _bar(1, f"Releasing {args.assignment}", args.quiet)
+    bar = _bar(1, f"Releasing {args.assignment}", args.quiet, unit="step")
     try:
         r = release(ws, args.assignment)
     except BuildError as exc:
@@ -213,7 +217,7 @@ def run_export(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
         return 1
     out = Path(args.out) if args.out else ws.root / "export"
-    bar = _bar(1, "Exporting grades", args.quiet)
+    bar = _bar(1, "Exporting grades", args.quiet, unit="step")
     files = export(ws, out)
     bar.update(1)
     bar.close()
