@@ -5,13 +5,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help demo test test-fast lab build data roleplay report browser sandbox pdftools postgres lock clean
+.PHONY: help demo test test-fast lab build data roleplay report browser sandbox pdftools lock clean postgres hub hub-deps
 
 help:
 	@echo "make demo      build exercises, grade a synthetic cohort of 24 with nbgrader, summarise"
 	@echo "make test      the full test suite (what CI runs)"
-	@echo "make lab       JupyterLab on the course, with nbgrader and widgets"
+	@echo "make lab       JupyterLab on a learner's copy of the course (LEARNER_DIR=build/learner)"
 	@echo "make build     regenerate exercises/ from solutions/"
+	@echo "make hub       JupyterHub for a cohort on this machine (root; HUB_DIR=/srv/academy HUB_PORT=8000)"
 
 # The environment: created on first use from the pinned lock file.
 $(STAMP): requirements.lock pyproject.toml grader/jupyterlab/overrides.json
@@ -59,23 +60,57 @@ pdftools:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils fonts-wqy-microhei >/dev/null; \
 	fi
 
-# Debian's PostgreSQL: tests/test_gradebook_postgres.py starts one in a temporary folder.
+# Debian's PostgreSQL for the Postgres gradebook test (the test starts its own server in /tmp).
 postgres:
 	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
-	  echo "Installing Debian's PostgreSQL for the PostgreSQL gradebook test"; \
+	  echo "Installing Debian's postgresql for the gradebook tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; \
 	fi
 
-test: $(STAMP) browser sandbox pdftools postgres
+test: $(STAMP) browser sandbox pdftools postgres hub-deps
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 test-fast: $(STAMP) sandbox
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not browser and not nbgrader" --ignore=tests/notebooks
 
+# The learner works in a copy (LEARNER_DIR), never in the repository: updates keep edited files.
+LEARNER_DIR ?= build/learner
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.extension_manager=readonly \
+	$(BIN)/academy workspace --dir $(LEARNER_DIR)
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(LEARNER_DIR) --LabApp.extension_manager=readonly \
 	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+
+# JupyterHub for a real cohort on this machine (needs root): the proxy from deploy/hub's lock file.
+HUB_DIR ?= /srv/academy
+HUB_PORT ?= 8000
+PROXY_STAMP := deploy/hub/node_modules/.installed
+$(PROXY_STAMP): deploy/hub/package-lock.json
+	@command -v npm >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
+	cd deploy/hub && npm ci --no-audit --no-fund --loglevel=error
+	touch $(PROXY_STAMP)
+
+# The hub's servers run as the learners' accounts, so the hub's environment (same lock, same
+# packages) needs a Python every account may run: .venv's own if it can, else a copy of that
+# interpreter in build/hub-python (deploy/hub/hub-python.sh; e.g. when it lives under /root).
+HUB_VENV   := build/hub-venv
+HUB_STAMP  := $(HUB_VENV)/.installed
+$(HUB_STAMP): $(STAMP) requirements.lock pyproject.toml grader/jupyterlab/overrides.json deploy/hub/hub-python.sh
+	test -d $(HUB_VENV) || $$(sh deploy/hub/hub-python.sh $(BIN)/python build/hub-python) -m venv $(HUB_VENV)
+	$(HUB_VENV)/bin/python -m pip install --quiet --upgrade "pip==26.3"
+	$(HUB_VENV)/bin/python -m pip install --quiet --no-deps -r requirements.lock
+	$(HUB_VENV)/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(HUB_VENV)/bin/python -m pip check
+	mkdir -p $(HUB_VENV)/share/jupyter/lab/settings
+	cp grader/jupyterlab/overrides.json $(HUB_VENV)/share/jupyter/lab/settings/overrides.json
+	chmod -R a+rX $(HUB_VENV)
+	touch $(HUB_STAMP)
+
+hub-deps: $(STAMP) $(PROXY_STAMP) $(HUB_STAMP)
+
+hub: hub-deps
+	$(HUB_VENV)/bin/academy hub start --dir $(HUB_DIR) --port $(HUB_PORT)
 
 roleplay: $(STAMP)
 	$(BIN)/academy roleplay

@@ -30,7 +30,6 @@ import json
 import os
 import shutil
 import signal
-import sqlite3
 import sys
 import tempfile
 import time
@@ -384,12 +383,6 @@ def _graded_learners(db_url: str, assignment: str) -> set[str]:
             return set()
 
 
-def _snapshot(db_path: Path, dest: Path) -> None:
-    """A consistent copy of a SQLite file, even while something else reads it."""
-    with sqlite3.connect(db_path) as src, sqlite3.connect(dest) as dst:
-        src.backup(dst)
-
-
 def question_kinds(source: Path) -> dict[str, str]:
     """{question: kind} from the hidden grade calls of an assignment's source notebooks."""
     import nbformat
@@ -479,7 +472,9 @@ def grade_assignments(ws, assignments: list[str], learner_ids: list[str], *,
         scratch = Path(tempfile.mkdtemp(prefix=f"run-{os.getpid()}-", dir=scratch_root(ws)))
         try:
             template = scratch / "template.db"
-            _snapshot(ws.root / "gradebook.db", template)
+            from .gradebook import snapshot
+
+            snapshot(ws.db_url, template)  # SQLite or PostgreSQL, always a private SQLite copy
             n = max(1, min(workers or default_workers(), len(todo)))
             desc = label or (f"Autograding {assignments[0]}" if len(assignments) == 1 else
                              f"Autograding {len(assignments)} assignments")

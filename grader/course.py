@@ -67,18 +67,18 @@ class BuildError(RuntimeError):
 
 
 def generate(assignment_ids: list[str], *, release_dir: Path, workspace: Path,
-             source_dir: Path | None = None) -> None:
+             source_dir: Path | None = None, db_url: str | None = None) -> None:
     """Run nbgrader's generate_assignment for each assignment into ``release_dir``.
 
     ``workspace`` holds nbgrader's gradebook for this run (the assignments and their cells are
-    recorded there, which autograding needs).
+    recorded there, which autograding needs); ``db_url`` puts that gradebook elsewhere (PostgreSQL).
     """
     workspace.mkdir(parents=True, exist_ok=True)
     config = load_config(
         root=str(workspace),
         source_directory=str((source_dir or paths.SOLUTIONS).resolve()),
         release_directory=str(release_dir.resolve()),
-        db_url=f"sqlite:///{(workspace / 'gradebook.db').resolve()}",
+        db_url=db_url or f"sqlite:///{(workspace / 'gradebook.db').resolve()}",
     )
     api = make_api(config)
     for aid in assignment_ids:

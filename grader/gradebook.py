@@ -12,7 +12,7 @@ nbgrader's own ORM models (:mod:`nbgrader.api`), so a score means exactly what n
   **max_score** the assignment's points (``Assignment.max_score``), and it **needs manual
   grading** while any of its grades does (``SubmittedAssignment.needs_manual_grade``).
 
-The database is given as a URL (``sqlite:///…/gradebook.db``, ``postgresql+psycopg://…``) or a
+The database is given as a URL (``sqlite:///…/gradebook.db``, ``postgresql://…``) or a
 path to a SQLite file. Like nbgrader's own queries, these read every course in the database. Reading never writes: a SQLite gradebook is opened read-only, and a missing
 file, a database that is not an nbgrader gradebook or an unknown assignment or learner raises
 :class:`GradebookError` with a message that says what to do. Nothing is swallowed.
@@ -22,11 +22,17 @@ categoricals: a cohort of 10,000 learners × 100 questions is a million rows, an
 them at a few bytes each. Writers (roster import, the demo's export) go through nbgrader's own
 :class:`~nbgrader.api.Gradebook`, opened with the course id by :func:`open_nbgrader`
 (autograding, in :mod:`grader.autograding`, opens its own while it writes grades).
+
+Where a cohort's gradebook lives (the ``--gradebook`` option, ``$ACADEMY_GRADEBOOK``, default
+``COURSE/gradebook.db``) is worked out here too (:func:`resolve`); for parallel autograding,
+:func:`snapshot` makes each worker's private SQLite copy from either kind of database, and the
+workers' results go back into the real one through nbgrader's Gradebook API.
 """
 from __future__ import annotations
 
 import contextlib
 import difflib
+import os
 import re
 import sqlite3
 from pathlib import Path
@@ -55,10 +61,15 @@ class GradebookError(ValueError):
 
 # --------------------------------------------------------------------------- where it is
 def database_url(value: str | Path) -> str:
-    """A SQLAlchemy URL from a URL or a path to a SQLite file (made absolute)."""
+    """A SQLAlchemy URL from a URL or a path to a SQLite file (made absolute). A plain
+    ``postgresql://`` URL gets the driver the lock pins (psycopg2); SQLAlchemy 2.1 alone would
+    pick psycopg 3, which is not installed."""
     text = str(value)
     if "://" not in text:
         return f"sqlite:///{Path(text).resolve()}"
+    for plain in ("postgres://", "postgresql://"):
+        if text.startswith(plain):
+            text = "postgresql+psycopg2://" + text[len(plain):]
     return text
 
 
@@ -83,7 +94,8 @@ def _engine(url: str):
             return create_engine(url, poolclass=NullPool)
         except ModuleNotFoundError as exc:
             raise GradebookError(f"Cannot open {_safe_url(url)}: its database driver is not installed "
-                                 f"({exc.name}). Install it (e.g. psycopg for PostgreSQL).") from None
+                                 f"({exc.name}); for PostgreSQL that is psycopg2-binary, pinned in "
+                                 "requirements.lock.") from None
         except Exception as exc:  # noqa: BLE001 - a malformed URL: say which and why, re-raise as ours
             raise GradebookError(f"{_safe_url(url)} is not a database URL nbgrader can use: {exc}") from None
     if not file.is_file():
@@ -446,3 +458,97 @@ def open_nbgrader(url: str | Path):
     _ensure_tools_on_path()  # nbgrader runs the `alembic` program when it creates a gradebook
     with NbGradebook(database_url(url), course_id=COURSE_ID) as gb:
         yield gb
+
+
+# --------------------------------------------------------------------------- locating it
+ENV = "ACADEMY_GRADEBOOK"
+
+
+def from_cli(value: str | None) -> str | None:
+    """``--gradebook`` as given, else $ACADEMY_GRADEBOOK (commands only; the library never reads it)."""
+    return value or os.environ.get(ENV) or None
+
+
+def resolve(value: str | None, course_root: Path) -> str:
+    """A SQLAlchemy URL: the given URL or SQLite path (:func:`database_url`), else
+    COURSE/gradebook.db."""
+    if not value:
+        return f"sqlite:///{(Path(course_root) / 'gradebook.db').resolve()}"
+    return database_url(value)
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite:")
+
+
+def sqlite_path(url: str) -> Path | None:
+    return Path(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else None
+
+
+def shown(url: str) -> str:
+    """The URL with any password hidden, for messages."""
+    return _safe_url(url)
+
+
+def exists(url: str) -> bool:
+    """Does the gradebook hold nbgrader's tables (a course was started there)?"""
+    path = sqlite_path(url)
+    if path is not None:
+        return path.exists()
+    from sqlalchemy import create_engine, inspect
+
+    engine = create_engine(url)
+    try:
+        return "submitted_assignment" in inspect(engine).get_table_names()
+    except Exception:  # noqa: BLE001 - unreachable server: the caller says what to do
+        return False
+    finally:
+        engine.dispose()
+
+
+def check_reachable(url: str) -> str | None:
+    """None, or a message saying why the database cannot be used."""
+    if is_sqlite(url):
+        return None
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as con:
+            con.execute(text("SELECT 1"))
+        return None
+    except Exception as exc:  # noqa: BLE001
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return (f"Cannot open the gradebook database {shown(url)}: {first}. Check that the server "
+                "runs, the database exists and the user may log in (createdb / CREATE DATABASE).")
+    finally:
+        engine.dispose()
+
+
+def snapshot(url: str, dest: Path) -> None:
+    """A consistent SQLite copy of the gradebook at ``url`` (SQLite or another database)."""
+    path = sqlite_path(url)
+    if path is not None:
+        with sqlite3.connect(path) as src, sqlite3.connect(dest) as dst:
+            src.backup(dst)
+        return
+    import nbgrader.api as nbapi
+    from sqlalchemy import create_engine, text
+
+    source = create_engine(url)
+    target = create_engine(f"sqlite:///{dest}")
+    try:
+        nbapi.Base.metadata.create_all(bind=target)
+        with source.connect() as src, target.begin() as dst:
+            if source.dialect.name == "postgresql":  # one consistent view of every table
+                src.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+            for table in nbapi.Base.metadata.sorted_tables:
+                rows = [dict(r._mapping) for r in src.execute(table.select())]
+                if rows:
+                    dst.execute(table.insert(), rows)
+            version = src.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            dst.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+            dst.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": version})
+    finally:
+        source.dispose()
+        target.dispose()

@@ -25,6 +25,10 @@ _CHECK = re.compile(r"""\bcheck\(\s*["']([A-Za-z]\w*)["']""")
 def default_roots() -> list[Path]:
     """Folders that belong to this learner: the course, the exercises and their home folder."""
     roots = [paths.COURSE, paths.EXERCISES, Path.home()]
+    # A learner workspace (``make lab``, grader.learner_workspace): the copy this notebook is in.
+    for here in (Path.cwd(), Path.cwd().parent):
+        if (here / ".academy" / "workspace.json").is_file():
+            roots.insert(0, here)
     out: list[Path] = []
     for r in roots:
         try:

@@ -69,6 +69,7 @@ class Workspace:
     root: Path
     source: Path | None = None  # nbgrader source folder; default: the repository's solutions/
     exchange_dir: Path | None = None  # nbgrader exchange; default: <root>/exchange
+    gradebook: str | None = None  # database URL or SQLite path (grader.gradebook); default <root>/gradebook.db
 
     @property
     def exchange(self) -> Path:
@@ -80,7 +81,9 @@ class Workspace:
 
     @property
     def db_url(self) -> str:
-        return f"sqlite:///{(self.root / 'gradebook.db').resolve()}"
+        from .gradebook import resolve
+
+        return resolve(self.gradebook, self.root)
 
     @property
     def release(self) -> Path:
@@ -106,7 +109,8 @@ class Workspace:
 
 def prepare(ws: Workspace, assignment_ids: list[str]) -> None:
     """Record the assignments in the workspace gradebook and release them into ``release/``."""
-    course.generate(assignment_ids, release_dir=ws.release, workspace=ws.root, source_dir=ws.source_dir)
+    course.generate(assignment_ids, release_dir=ws.release, workspace=ws.root, source_dir=ws.source_dir,
+                    db_url=ws.db_url)
 
 
 @dataclass
@@ -213,7 +217,8 @@ def release(ws: Workspace, assignment: str) -> StepResult:
     """Generate the assignment from its source and release it into the exchange."""
     prepare(ws, [assignment])
     ws.exchange.mkdir(parents=True, exist_ok=True)
-    os.chmod(ws.exchange, 0o1777)  # world-writable with the sticky bit, as nbgrader's docs say
+    if ws.exchange.stat().st_uid == os.geteuid():  # a hub's exchange belongs to root (1777 already)
+        os.chmod(ws.exchange, 0o1777)  # world-writable with the sticky bit, as nbgrader's docs say
     api = ws.api()
     outbound = ws.exchange / COURSE_ID / "outbound" / assignment
     if outbound.exists():

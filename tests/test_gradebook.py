@@ -11,6 +11,7 @@ import warnings
 
 import pandas as pd
 import pytest
+from pathlib import Path
 from nbgrader.api import Gradebook as NbGradebook
 
 from grader import gradebook
@@ -151,9 +152,12 @@ def test_errors_are_explained_not_swallowed(graded, tmp_path):
 
 
 def test_database_url():
-    """Paths become absolute SQLite URLs; URLs pass through; passwords never reach messages."""
+    """Paths become absolute SQLite URLs; a plain PostgreSQL URL gets the pinned driver; other URLs
+    pass through; passwords never reach messages."""
     assert gradebook.database_url("x/gradebook.db").startswith("sqlite:////")
-    assert gradebook.database_url("postgresql://u:p@h/db") == "postgresql://u:p@h/db"
+    assert gradebook.database_url("postgresql://u:p@h/db") == "postgresql+psycopg2://u:p@h/db"
+    assert gradebook.database_url("postgresql+psycopg2://u:p@h/db") == "postgresql+psycopg2://u:p@h/db"
+    assert gradebook.resolve(None, Path("/c")) == "sqlite:////c/gradebook.db"
     assert gradebook._safe_url("postgresql://u:secret@h/db") == "postgresql://u:***@h/db"
 
 

@@ -33,7 +33,6 @@ def _as_postgres(*cmd: str) -> None:
 
 @pytest.fixture()
 def postgres():
-    pytest.importorskip("psycopg", reason="the PostgreSQL driver (psycopg) is in the test extra")
     # a folder of its own in the temp folder: pytest's is closed to the postgres user
     folder = Path(tempfile.mkdtemp(prefix="academy-pg-"))
     if ROOT_USER:
@@ -44,7 +43,7 @@ def postgres():
                  "-o", f"-c listen_addresses='' -c unix_socket_directories={folder}")
     try:
         _as_postgres(str(bin_ / "createdb"), "-h", str(folder), "-U", "postgres", "gradebook")
-        yield f"postgresql+psycopg://postgres@/gradebook?host={folder}"
+        yield f"postgresql+psycopg2://postgres@/gradebook?host={folder}"
     finally:
         _as_postgres(str(bin_ / "pg_ctl"), "-D", str(data), "-w", "-m", "fast", "stop")
         shutil.rmtree(folder, ignore_errors=True)
@@ -76,8 +75,7 @@ def test_postgres_gradebook_reads_as_nbgrader_computes(postgres):
 
 def test_unreachable_postgres_is_explained(tmp_path):
     """A PostgreSQL URL that cannot be reached gives a GradebookError naming it, password hidden."""
-    pytest.importorskip("psycopg")
-    url = f"postgresql+psycopg://trainer:secret@/gradebook?host={tmp_path}"
+    url = f"postgresql://trainer:secret@/gradebook?host={tmp_path}"
     with pytest.raises(gradebook.GradebookError, match="Cannot read the gradebook") as err:
         gradebook.grade_table(url)
     assert "secret" not in str(err.value)

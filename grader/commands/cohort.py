@@ -19,20 +19,31 @@ DEFAULT_COURSE = "cohort"
 
 
 def _ws(args: argparse.Namespace):
+    from ..gradebook import from_cli
     from ..workflow import Workspace
 
     return Workspace(Path(args.course), source=Path(args.source) if args.source else None,
-                     exchange_dir=Path(args.exchange) if getattr(args, "exchange", None) else None)
+                     exchange_dir=Path(args.exchange) if getattr(args, "exchange", None) else None,
+                     gradebook=from_cli(getattr(args, "gradebook", None)))
 
 
-def _bar(total: int, desc: str, quiet: bool):
+def _bar(total: int, desc: str, quiet: bool, unit: str = "learner"):
+    """A progress bar counting learners; a one-step job shows its step without a rate."""
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=desc, unit="learner", disable=quiet, file=sys.stdout, dynamic_ncols=True)
+    if total == 1 and unit != "learner":
+        return tqdm(total=1, desc=desc, disable=quiet, file=sys.stdout, dynamic_ncols=True,
+                    bar_format="{desc}: {percentage:3.0f}% |{bar}| {elapsed}")
+    return tqdm(total=total, desc=desc, unit=unit, disable=quiet, file=sys.stdout, dynamic_ncols=True)
 
 
 def _need_course(ws, what: str) -> str | None:
-    if not (ws.root / "gradebook.db").exists():
+    from ..gradebook import check_reachable, exists
+
+    problem = check_reachable(ws.db_url)
+    if problem:
+        return problem
+    if not exists(ws.db_url):
         return (f"No cohort workspace in {ws.root} yet. Start with `academy roster ROSTER.csv "
                 f"--course {ws.root}` and `academy release ASSIGNMENT --course {ws.root}`, then {what}.")
     return None
@@ -83,9 +94,13 @@ def summarise(rows, title: str) -> int:
 
 
 def run_roster(args: argparse.Namespace) -> int:
+    from ..gradebook import check_reachable
     from ..workflow import import_roster
 
     ws = _ws(args)
+    if check_reachable(ws.db_url):
+        print(check_reachable(ws.db_url), file=sys.stderr)
+        return 1
     ws.root.mkdir(parents=True, exist_ok=True)
     rows = import_roster(ws, Path(args.file))
     if rows and rows[0].learner == "*":
@@ -106,7 +121,7 @@ def run_release(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
         return 1
     ws.root.mkdir(parents=True, exist_ok=True)
-    bar = _bar(1, f"Releasing {args.assignment}", args.quiet)
+    bar = _bar(1, f"Releasing {args.assignment}", args.quiet, unit="step")
     try:
         r = release(ws, args.assignment)
     except BuildError as exc:
@@ -134,6 +149,10 @@ def run_collect(args: argparse.Namespace) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 1
+    if getattr(args, "zip", None):  # files downloaded from an LMS: grader.zipcollect
+        from ..zipcollect import print_report, zip_collect
+
+        return print_report(zip_collect(ws, args.assignment, Path(args.zip), args.pattern), ws, args.assignment)
     ids = _learners(ws, args)
     bar = _bar(len(ids), f"Collecting {args.assignment}", args.quiet)
     rows = []
@@ -162,7 +181,9 @@ def run_autograde(args: argparse.Namespace) -> int:
     except SandboxUnavailable as exc:
         print(f"Autograding refused: {exc}", file=sys.stderr)
         return 2
-    code = summarise(rows, f"Autograded {args.assignment} (gradebook: {ws.root / 'gradebook.db'}):")
+    from ..gradebook import shown
+
+    code = summarise(rows, f"Autograded {args.assignment} (gradebook: {shown(ws.db_url)}):")
     if any(r.status == "skipped" for r in rows):
         print("  Skipped submissions were graded before and have not changed; --force regrades them.")
     if args.no_sandbox:
@@ -196,7 +217,7 @@ def run_export(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
         return 1
     out = Path(args.out) if args.out else ws.root / "export"
-    bar = _bar(1, "Exporting grades", args.quiet)
+    bar = _bar(1, "Exporting grades", args.quiet, unit="step")
     files = export(ws, out)
     bar.update(1)
     bar.close()
@@ -213,6 +234,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source", help=f"nbgrader source folder (default {paths.SOLUTIONS})")
     p.add_argument("--exchange", help="nbgrader exchange folder (default COURSE/exchange)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--gradebook", help="nbgrader gradebook: a database URL (postgresql://user@host/db) "
+                   "or SQLite file (default $ACADEMY_GRADEBOOK, else COURSE/gradebook.db)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -229,6 +252,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("collect", help="collect learners' submissions from the exchange")
     p.add_argument("assignment")
     p.add_argument("--learner", action="append", help="only these learners (repeatable)")
+    p.add_argument("--zip", metavar="DIR", help="collect notebooks downloaded from an LMS or e-mail "
+                   "(zip files and .ipynb in DIR) with nbgrader's zip collect, matched to the roster")
+    p.add_argument("--pattern", help="with --zip: nbgrader named_regexp with (?P<student_id>…) and "
+                   "(?P<file_id>…), instead of matching file names against the roster")
     _common(p)
     p.set_defaults(func=run_collect)
 

@@ -16,17 +16,22 @@ from .. import paths
 
 def run(args: argparse.Namespace) -> int:
     from ..analytics.report import load, write_report
+    from ..gradebook import check_reachable, exists, from_cli
     from ..workflow import Workspace
 
+    gradebook = from_cli(args.gradebook)
     course = Path(args.course) if args.course else next(
         (p for p in (Path("cohort"), paths.ROOT / "build" / "demo") if (p / "gradebook.db").exists()),
         Path("cohort"))
-    if not (course / "gradebook.db").exists():
+    ws = Workspace(course, source=Path(args.source) if args.source else None, gradebook=gradebook)
+    if check_reachable(ws.db_url):
+        print(check_reachable(ws.db_url), file=sys.stderr)
+        return 1
+    if not exists(ws.db_url):
         print(f"No gradebook in {course}. Give the cohort folder with --course DIR, or run "
               "`academy demo` to make a sample cohort first.", file=sys.stderr)
         return 1
     t0 = time.time()
-    ws = Workspace(course, source=Path(args.source) if args.source else None)
     data = load(ws, roleplay_db=Path(args.roleplay_db) if args.roleplay_db else None,
                 check_dirs=[Path(c) for c in args.checks or []])
     out = Path(args.out) if args.out else course / "report.html"
@@ -41,6 +46,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--course", help="cohort workspace (default ./cohort, else build/demo)")
     p.add_argument("--source", help=f"nbgrader source folder (default {paths.SOLUTIONS})")
     p.add_argument("--out", help="HTML file to write (default COURSE/report.html)")
+    p.add_argument("--gradebook", help="nbgrader gradebook URL or SQLite file "
+                   "(default $ACADEMY_GRADEBOOK, else COURSE/gradebook.db)")
     p.add_argument("--roleplay-db", help="role-play studio database (default: the studio's own)")
     p.add_argument("--checks", action="append",
                    help="folder of learners' folders holding .academy/checks.jsonl (repeatable)")
