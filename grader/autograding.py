@@ -76,7 +76,7 @@ _WORKER: dict[str, Any] = {}
 def _init_worker(root: str, source: str | None, template_db: str, scratch: str,
                  options: Options) -> None:
     """Give this worker its own copy of the gradebook and an nbgrader API pointed at it."""
-    from .workflow import Workspace
+    from .workspace import Workspace
 
     os.environ.setdefault("ACADEMY_NO_PROGRESS", "1")
     db = Path(scratch) / f"worker-{os.getpid()}.db"

@@ -325,33 +325,3 @@ def zip_collect(ws, assignment: str, src: Path, pattern: str | None = None) -> Z
         shutil.copytree(got, dest)
         result.learners.append(StepResult(lid, True, status, msg))
     return result
-
-
-def print_report(res: ZipCollectResult, ws, assignment: str) -> int:
-    """The trainer's summary: every learner collected and every file not collected, with why."""
-    import sys
-    from collections import Counter
-
-    from .commands.cohort import summarise
-
-    if res.error:
-        print(res.error, file=sys.stderr)
-        return 1
-    code = summarise(res.learners, f"Collected {assignment} from downloaded files into {ws.submitted}:") \
-        if res.learners else 1
-    if not res.learners:
-        print(f"\nNo notebook could be given to a learner for {assignment}.")
-    left = [r for r in res.files if r.status != "collected"]
-    counts = Counter(r.status for r in res.files)
-    print(f"\nFiles: {len(res.files)} found; " + ", ".join(f"{n} {s}" for s, n in counts.most_common()))
-    if left:
-        print("Not collected (all kept in " + str(res.kept_in) + "):")
-        width = max(len(r.file) for r in left)
-        for r in left:
-            who = f" [{r.learner}]" if r.learner else ""
-            print(f"  {r.status:<16}{r.file:<{width}}{who}  {r.message}")
-        if any(r.status in ("unmatched", "unreadable") for r in left):
-            print("Rename unmatched files so they hold the learner's id (as on the roster), or add the learner "
-                  "to the roster, then run the same command again.")
-            code = 1
-    return code

@@ -150,9 +150,10 @@ def run_collect(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
         return 1
     if getattr(args, "zip", None):  # files downloaded from an LMS: grader.zipcollect
-        from ..zipcollect import print_report, zip_collect
+        from ..zipcollect import zip_collect
 
-        return print_report(zip_collect(ws, args.assignment, Path(args.zip), args.pattern), ws, args.assignment)
+        return _print_zip_report(zip_collect(ws, args.assignment, Path(args.zip), args.pattern), ws,
+                                 args.assignment)
     ids = _learners(ws, args)
     bar = _bar(len(ids), f"Collecting {args.assignment}", args.quiet)
     rows = []
@@ -284,3 +285,29 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", help="folder for the files (default COURSE/export)")
     _common(p)
     p.set_defaults(func=run_export)
+
+
+def _print_zip_report(res, ws, assignment: str) -> int:
+    """The trainer's summary of ``academy collect --zip`` (a :class:`grader.zipcollect.ZipCollectResult`):
+    every learner collected and every file not collected, with why."""
+    if res.error:
+        print(res.error, file=sys.stderr)
+        return 1
+    code = summarise(res.learners, f"Collected {assignment} from downloaded files into {ws.submitted}:") \
+        if res.learners else 1
+    if not res.learners:
+        print(f"\nNo notebook could be given to a learner for {assignment}.")
+    left = [r for r in res.files if r.status != "collected"]
+    counts = Counter(r.status for r in res.files)
+    print(f"\nFiles: {len(res.files)} found; " + ", ".join(f"{n} {s}" for s, n in counts.most_common()))
+    if left:
+        print("Not collected (all kept in " + str(res.kept_in) + "):")
+        width = max(len(r.file) for r in left)
+        for r in left:
+            who = f" [{r.learner}]" if r.learner else ""
+            print(f"  {r.status:<16}{r.file:<{width}}{who}  {r.message}")
+        if any(r.status in ("unmatched", "unreadable") for r in left):
+            print("Rename unmatched files so they hold the learner's id (as on the roster), or add the learner "
+                  "to the roster, then run the same command again.")
+            code = 1
+    return code

@@ -122,7 +122,7 @@ def test_private_dir_refuses_a_planted_folder(tmp_path, monkeypatch):
     """A predictable socket folder someone else made (open mode, or a link) is not used."""
     import tempfile
 
-    from grader.workflow import private_dir
+    from grader.workspace import private_dir
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     planted = tmp_path / f"academy-ipc-{os.getuid()}"
