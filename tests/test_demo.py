@@ -80,3 +80,15 @@ def test_broken_submission_is_reported_and_others_graded(tmp_path):
     assert results[learners[0].id].ok and results[learners[2].id].ok
     graded = set(grade_table(ws.db_url).learner)
     assert {learners[0].id, learners[2].id} <= graded
+
+
+def test_demo_with_its_gradebook_elsewhere(tmp_path, capsys):
+    """Does --gradebook put the demo's grades where the trainer says (here a SQLite file)?"""
+    aid = course.assignments()[0]
+    book = tmp_path / "books" / "demo.db"
+    book.parent.mkdir()
+    rc = main(["demo", "--learners", "3", "--assignment", aid, "--out", str(tmp_path / "demo"),
+               "--gradebook", str(book), "--quiet"])
+    assert rc == 0, capsys.readouterr().out
+    assert book.stat().st_size > 0 and not (tmp_path / "demo" / "gradebook.db").exists()
+    assert len(grade_table(f"sqlite:///{book}").learner.unique()) == 3

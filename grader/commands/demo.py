@@ -46,7 +46,9 @@ def run(args: argparse.Namespace) -> int:
         return 1
     print(f"    {len(changed)} file(s) changed" if changed else "    exercises/ already up to date")
 
-    ws = Workspace(Path(args.out))
+    from ..gradebook import from_cli
+
+    ws = Workspace(Path(args.out), gradebook=from_cli(args.gradebook))
     if ws.root.exists() and any(ws.root.iterdir()):
         shutil.rmtree(ws.root)
     ws.root.mkdir(parents=True, exist_ok=True)
@@ -191,6 +193,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--learners", type=int, default=24, help="cohort size (default 24)")
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--out", default=str(paths.ROOT / "build" / "demo"), help="workspace folder")
+    p.add_argument("--gradebook", help="nbgrader gradebook: a database URL (postgresql://user@host/db, "
+                   "best an empty database) or SQLite file (default $ACADEMY_GRADEBOOK, else "
+                   "OUT/gradebook.db)")
     p.add_argument("--assignment", action="append", help="only these assignments (repeatable)")
     p.add_argument("--workers", type=int, help="parallel graders (default: one per core)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
