@@ -168,3 +168,23 @@ def test_file_names_are_matched_to_the_roster():
     two = RosterCollector(roster=roster, notebooks=["part-a.ipynb", "part-b.ipynb"])
     assert two._notebook("learner1_part-b-1.ipynb") == "part-b.ipynb"
     assert two._notebook("learner1_other.ipynb") is None
+
+
+def test_archive_paths_cannot_escape(cohort, tmp_path, capsys):
+    """Entries named ../../x or /abs/x in a downloaded zip (zip-slip) never land outside the
+    course's download folder, and nothing outside it changes."""
+    ws, opts = cohort
+    release_nb = ws.release / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    down = tmp_path / "hostile-download"
+    down.mkdir()
+    with zipfile.ZipFile(down / "lms.zip", "w") as z:
+        z.writestr("../../../escaped.ipynb", _answered(release_nb, "C"))
+        z.writestr(f"{tmp_path}/absolute.ipynb", _answered(release_nb, "C"))
+        z.writestr("ana_1_1_00-sample.ipynb", _answered(release_nb, "C"))
+    before = {p for p in tmp_path.rglob("*") if "downloaded" not in p.parts}
+    main(["collect", ASSIGNMENT, "--zip", str(down), *opts])
+    capsys.readouterr()
+    after = {p for p in tmp_path.rglob("*") if "downloaded" not in p.parts}
+    outside = [p for p in after - before if ws.root.resolve() not in p.resolve().parents]
+    assert outside == []
+    assert not (tmp_path.parent / "escaped.ipynb").exists() and not (tmp_path / "absolute.ipynb").exists()
