@@ -1,6 +1,6 @@
 """Seconds per notebook: stock ``nbgrader autograde`` against ``academy``'s parallel autograde.
 
-Builds a synthetic cohort on the self-contained sample assignment (:mod:`grader.samples`), copies
+Builds a synthetic cohort on the self-contained sample assignment (:mod:`grader.synthetic.sample_course`), copies
 the course folder three times and grades one copy with the stock CLI (one process, as a trainer
 would run it), one with :func:`grader.autograding.grade_cohort` as trainers run it (every
 submission in its own bubblewrap sandbox) and one with the sandbox off, in the same run. It prints
@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("ACADEMY_NO_PROGRESS", "1")
 
 from grader.autograding import default_workers, grade_cohort, stock_autograde  # noqa: E402
-from grader.cohort import make_learners, write_submissions  # noqa: E402
-from grader.samples import ASSIGNMENT, write_sample_source  # noqa: E402
+from grader.synthetic.learners import make_learners, write_submissions  # noqa: E402
+from grader.synthetic.sample_course import ASSIGNMENT, write_sample_source  # noqa: E402
 from grader.workflow import Workspace, add_learners, grade_table, prepare  # noqa: E402
 
 

@@ -2,7 +2,7 @@
 
 Builds the gradebook in nbgrader's own schema (nbgrader creates it and records the assignments,
 notebooks and cells; learners, submissions and a million grades are bulk-inserted into the same
-tables, see :func:`grader.analytics.synthetic.write_gradebook`), then runs ``academy report
+tables, see :func:`grader.synthetic.grades.write_gradebook`), then runs ``academy report
 --course DIR`` as a separate process and prints:
 
 * its wall time and the ratio to the target of 30 s on this (2-core, shared) machine;
@@ -40,7 +40,7 @@ MEMORY_FACTOR = 3.0
 
 def build(folder: Path, learners: int, questions: int, per_assignment: int = 10) -> dict:
     """A course folder holding a bulk-built gradebook.db; returns sizes and timings."""
-    from grader.analytics.synthetic import synthetic_grades, write_gradebook
+    from grader.synthetic.grades import synthetic_grades, write_gradebook
     from grader.tracks import load_manifest
 
     names: list[str] = []

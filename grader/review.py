@@ -3,7 +3,7 @@
 The questions come from the released exercises (their text and their *sealed* check specs, never
 a solution or a hidden test) and are checked exactly as the exercises check them
 (:func:`grader.check.feedback`). Which ten is decided by Leitner boxes kept with the learner's own
-self-check log (``.academy/checks.jsonl``, see :mod:`grader.progress`): replaying every check of a
+self-check log (``.academy/checks.jsonl``, see :mod:`grader.check_log`): replaying every check of a
 question, a right answer moves it up one box (1 → 5) and a wrong or partly right one sends it back
 to box 1. A question in box *n* is due again 2^(n-1) days after it was last seen. The review offers
 due questions first, lowest box first (so questions got wrong come back soonest), and among equals
@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import paths, progress
+from . import check_log, paths
 from .check import Feedback, feedback
 
 BOXES = 5
@@ -90,7 +90,7 @@ def finished_assignments(checks: pd.DataFrame, questions: dict[str, ReviewQuesti
                          release_dir: Path | None = None) -> list[str]:
     """Assignments whose every check-cell question has been tried at least once."""
     tried = set(checks[checks.status.isin(TRIED)].question)
-    cat = progress.catalogue([release_dir or paths.EXERCISES])
+    cat = check_log.catalogue([release_dir or paths.EXERCISES])
     done = [f for f, g in cat.groupby("folder") if set(g.question) <= tried]
     return sorted(done)
 
@@ -129,11 +129,11 @@ class ReviewSession:
 
     def __init__(self, roots: list[Path] | None = None, release_dir: Path | None = None,
                  log: Path | None = None, n: int = 10, now: dt.datetime | None = None):
-        self.log = log or (paths.COURSE / progress.LOG)
-        logs = progress.find_logs(roots)
+        self.log = log or (paths.COURSE / check_log.LOG)
+        logs = check_log.find_logs(roots)
         if self.log.exists() and self.log.resolve() not in logs:
             logs.append(self.log.resolve())
-        self.checks = progress.load_checks(logs)
+        self.checks = check_log.load_checks(logs)
         self.questions = bank(release_dir)
         self.finished = finished_assignments(self.checks, self.questions, release_dir)
         self.today = choose(self.checks, self.questions, self.finished, n, now)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from grader.cli import main
-from grader.samples import ASSIGNMENT, write_sample_source
+from grader.synthetic.sample_course import ASSIGNMENT, write_sample_source
 
 
 def test_release_and_export_show_no_learner_rate(tmp_path, capsys):

@@ -6,7 +6,7 @@ import pytest
 
 from grader import course, paths
 from grader.cli import main
-from grader.cohort import make_learners, write_submissions
+from grader.synthetic.learners import make_learners, write_submissions
 from grader.workflow import Workspace, add_learners, autograde, grade_table, prepare
 
 pytestmark = pytest.mark.nbgrader
@@ -23,7 +23,7 @@ def test_cohort_profiles_vary():
 def test_cohort_tracks_decide_who_submits_what(tmp_path):
     """Is a third of the cohort on the leadership track, and does nobody on the agent track get a
     supervisor exercise, while everyone gets the agent ones?"""
-    from grader.cohort import takes
+    from grader.synthetic.learners import takes
     from grader.tracks import load_manifest
 
     learners = make_learners(12)

@@ -15,9 +15,9 @@ from pathlib import Path
 from nbgrader.api import Gradebook as NbGradebook
 
 from grader import gradebook
-from grader.analytics.synthetic import synthetic_grades, write_gradebook
+from grader.synthetic.grades import synthetic_grades, write_gradebook
 from grader.gradebook import Gradebook, GradebookError, grade_table, learner_table, submission_table
-from grader.samples import ASSIGNMENT, build_sample_course
+from grader.synthetic.sample_course import ASSIGNMENT, build_sample_course
 from grader.workflow import autograde
 
 

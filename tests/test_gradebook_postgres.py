@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from grader import gradebook
-from grader.analytics.synthetic import synthetic_grades, write_gradebook
+from grader.synthetic.grades import synthetic_grades, write_gradebook
 
 BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
 ROOT_USER = os.geteuid() == 0

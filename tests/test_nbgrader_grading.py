@@ -5,7 +5,7 @@ import nbformat
 import pytest
 
 from grader import course, paths
-from grader.cohort import Learner
+from grader.synthetic.learners import Learner
 from grader.workflow import Workspace, add_learners, autograde, grade_table, prepare
 
 pytestmark = pytest.mark.nbgrader

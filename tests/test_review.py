@@ -6,7 +6,7 @@ import json
 
 import pandas as pd
 
-from grader import paths, progress
+from grader import check_log, paths
 from grader.check import unseal
 from grader.nbgrader_ext import question_specs
 from grader.review import ReviewSession, bank, boxes, choose, finished_assignments, parse_answer
@@ -90,7 +90,7 @@ def test_session_checks_like_the_exercise_and_logs_to_the_same_log(tmp_path):
     assert s.check(i, 3).status == "form"
     rows = [json.loads(x) for x in log.read_text().splitlines()]
     assert [r["status"] for r in rows[-2:]] == ["correct", "incorrect"] and rows[-1]["source"] == "review"
-    assert set(progress.load_checks([log]).folder) == {aid}
+    assert set(check_log.load_checks([log]).folder) == {aid}
     assert parse_answer("['A', 'C']") == ["A", "C"] and parse_answer("B") == "B" and parse_answer("") is ...
 
 

@@ -23,7 +23,7 @@ DEMO_MARK = ".academy-demo"
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..cohort import make_learners, takes, write_submissions
+    from ..synthetic.learners import make_learners, takes, write_submissions
     from ..course import BuildError, assignments, build
     from ..autograding import default_workers, grade_assignments
     from ..workflow import Workspace, add_learners, grade_table, prepare

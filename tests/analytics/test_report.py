@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from grader.analytics.report import CohortData, load, render
-from grader.analytics.synthetic import synthetic_cohort
+from grader.synthetic.grades import synthetic_cohort
 from grader.cli import main
-from grader.samples import ASSIGNMENT, build_sample_course
+from grader.synthetic.sample_course import ASSIGNMENT, build_sample_course
 from grader.workflow import autograde
 
 

@@ -11,7 +11,7 @@ from nbgrader.api import Gradebook as NbGradebook
 
 from grader import gradebook
 from grader.analytics.report import load, render
-from grader.analytics.synthetic import synthetic_grades, write_gradebook
+from grader.synthetic.grades import synthetic_grades, write_gradebook
 from grader.cli import main
 from grader.workflow import Workspace
 

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from grader.analytics.report import CohortData, _roleplay, read_unsandboxed, render
-from grader.analytics.synthetic import synthetic_cohort
+from grader.synthetic.grades import synthetic_cohort
 from grader.roleplay.calibration import calibrate_store
 from grader.roleplay.report import render_html
 from grader.roleplay.scorecard import load_scorecards

@@ -21,7 +21,7 @@ import nbformat
 import pytest
 
 from grader import paths
-from grader.cohort import Learner
+from grader.synthetic.learners import Learner
 from grader.workflow import Workspace, add_learners, autograde, grade_table, prepare
 
 AID = "01-service-standards"

@@ -15,7 +15,7 @@ import pytest
 
 from grader import sandbox
 from grader.cli import main
-from grader.samples import ASSIGNMENT, build_sample_course
+from grader.synthetic.sample_course import ASSIGNMENT, build_sample_course
 from grader.workflow import autograde
 
 pytestmark = pytest.mark.nbgrader
@@ -143,7 +143,7 @@ def test_export_with_no_submissions_writes_headers(tmp_path, capsys):
     import csv
 
     from grader.workflow import Workspace, prepare
-    from grader.samples import write_sample_source
+    from grader.synthetic.sample_course import write_sample_source
 
     write_sample_source(tmp_path / "source")
     ws = Workspace(tmp_path / "course", source=tmp_path / "source")

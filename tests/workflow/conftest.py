@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader.samples import ASSIGNMENT, build_sample_course
+from grader.synthetic.sample_course import ASSIGNMENT, build_sample_course
 from grader.workflow import Workspace
 
 N_LEARNERS = 12

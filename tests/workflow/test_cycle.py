@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from grader.cli import main
-from grader.samples import ASSIGNMENT, write_sample_source
+from grader.synthetic.sample_course import ASSIGNMENT, write_sample_source
 from grader.workflow import Workspace, autograde, grade_table, read_roster
 
 from .conftest import cell, learner_ids

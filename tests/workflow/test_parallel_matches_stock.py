@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from grader.autograding import stock_autograde
-from grader.samples import ASSIGNMENT
+from grader.synthetic.sample_course import ASSIGNMENT
 from grader.workflow import Workspace, autograde, grade_table
 
 from .conftest import learner_ids
@@ -55,7 +55,7 @@ def test_same_scores_as_stock_nbgrader(prepared, tmp_path):
 def test_same_scores_on_a_course_exercise(tmp_path):
     """On a real exercise (which loads datasets with pandas), are scores identical to stock too?"""
     from grader import course, paths
-    from grader.cohort import make_learners, write_submissions
+    from grader.synthetic.learners import make_learners, write_submissions
     from grader.workflow import add_learners, prepare
 
     ids = course.assignments()

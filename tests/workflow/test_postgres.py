@@ -6,7 +6,7 @@ import pytest
 
 from grader import gradebook
 from grader.cli import main
-from grader.samples import ASSIGNMENT, write_sample_source
+from grader.synthetic.sample_course import ASSIGNMENT, write_sample_source
 from grader.workflow import Workspace, grade_table
 from postgres_server import bindir, postgres_server
 

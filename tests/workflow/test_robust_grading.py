@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 
-from grader.samples import ASSIGNMENT
+from grader.synthetic.sample_course import ASSIGNMENT
 from grader.workflow import Workspace, autograde, grade_table
 
 from .conftest import cell, edit, learner_ids, notebook_of

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from grader.progress import catalogue, find_logs, load_checks, summary
+from grader.check_log import catalogue, find_logs, load_checks, summary
 
 
 def test_progress_from_own_logs(tmp_path):
@@ -48,7 +48,7 @@ def test_show_progress_draws_one_table_and_returns_nothing(tmp_path, monkeypatch
     """Does the page show its table once (the function returns nothing for the cell to repeat)?"""
     from IPython.display import HTML
 
-    from grader import progress
+    from grader import check_log as progress
 
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda *a, **k: shown.extend(a))

@@ -19,7 +19,7 @@ from typing import Any
 
 import nbformat
 
-from .nbgrader_ext import question_specs
+from ..nbgrader_ext import question_specs
 
 FIRST = ["Mei", "Jun", "Aisha", "Carlos", "Priya", "Tomás", "Lena", "Wei", "Fatima", "Oliver",
          "Hana", "Diego", "Sara", "Kwame", "Yuki", "Elena", "Ravi", "Amara", "Lukas", "Zainab",
@@ -85,7 +85,7 @@ def takes(learner: Learner, assignment: str, tracks: list | None) -> bool:
 
 def _wrong(kind: str, answer: Any, check_kw: dict, grade_kw: dict, rng: random.Random) -> Any:
     """A plausible wrong answer of the right form (each kind's rule: :mod:`grader.kinds`)."""
-    from .kinds import KINDS
+    from ..kinds import KINDS
 
     return KINDS[kind].wrong(answer, check_kw, grade_kw, rng) if kind in KINDS else answer
 

@@ -1,4 +1,7 @@
-"""A learner's own progress, from the self-checks they have run (``course/00-my-progress.ipynb``).
+"""The self-check log: a learner's own progress from the checks they ran (``course/00-my-progress.ipynb``).
+
+(Not to be confused with ``academy progress``, a learner's progress on the course *tracks* from
+the gradebook: :mod:`grader.tracks`.)
 
 Every check cell a learner runs appends a line to ``.academy/checks.jsonl`` in the folder of the
 notebook (see :func:`grader.check._record`). This module finds those logs in the learner's *own*

@@ -4,7 +4,7 @@ The workflow, its tests and the benchmarks must not depend on which exercises ex
 ``solutions/`` at any moment, so they build this one in a scratch folder. It follows the course's
 exercise pattern exactly (locked setup cell, answer cell, locked check cell, hidden grade cell, a
 manually graded written answer) and covers every question kind, so synthetic cohorts
-(:mod:`grader.cohort`) answer it the way they answer the real exercises.
+(:mod:`grader.synthetic.learners`) answer it the way they answer the real exercises.
 """
 from __future__ import annotations
 
@@ -83,8 +83,8 @@ def write_sample_source(source_dir: Path, assignment: str = ASSIGNMENT) -> Path:
 def build_sample_course(base: Path, n_learners: int = 12, seed: int = 11):
     """A prepared sample course in ``base``: source, gradebook with the assignment and a
     synthetic cohort's submissions (not graded). Returns the workspace."""
-    from .cohort import make_learners, write_submissions
-    from .workflow import Workspace, add_learners, prepare
+    from .learners import make_learners, write_submissions
+    from ..workflow import Workspace, add_learners, prepare
 
     write_sample_source(base / "source")
     ws = Workspace(base / "course", source=base / "source")
