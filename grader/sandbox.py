@@ -132,6 +132,10 @@ def command(inbox: Path, limits: Limits, sandboxed: bool = True, fd: int = 3) ->
     cmd = [shutil.which(BWRAP) or BWRAP, "--unshare-all", "--die-with-parent", "--new-session",
            "--cap-drop", "ALL", "--hostname", "grader", "--uid", "1000", "--gid", "1000",
            "--clearenv", "--proc", "/proc", "--dev", "/dev"]
+    # The private tmpfs folders first: a later mount covers an earlier one, so the read-only binds
+    # below stay visible even when the course or the Python environment lives under /tmp or /home.
+    cmd += ["--size", str(limits.tmp_bytes), "--tmpfs", "/tmp",
+            "--size", str(limits.tmp_bytes), "--tmpfs", "/home/learner"]
     for link in ("bin", "lib", "lib64", "sbin"):
         target = f"/{link}"
         if os.path.islink(target):
@@ -139,10 +143,10 @@ def command(inbox: Path, limits: Limits, sandboxed: bool = True, fd: int = 3) ->
         elif os.path.isdir(target):
             cmd += ["--ro-bind", target, target]
     for p in _ro_paths():
+        if p == "/home/learner" or p.startswith("/home/learner/"):
+            raise SandboxUnavailable(f"{p} is inside the sandbox's own home folder; move it elsewhere")
         cmd += ["--ro-bind", p, p]
-    cmd += ["--size", str(limits.tmp_bytes), "--tmpfs", "/tmp",
-            "--size", str(limits.tmp_bytes), "--tmpfs", "/home/learner",
-            "--ro-bind", str(inbox), INBOX, "--chdir", "/home/learner"]
+    cmd += ["--ro-bind", str(inbox), INBOX, "--chdir", "/home/learner"]
     env = {"PATH": f"{os.path.dirname(sys.executable)}:/usr/local/bin:/usr/bin:/bin",
            "HOME": "/home/learner", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
            "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", "MPLCONFIGDIR": "/tmp/mpl",

@@ -74,8 +74,17 @@ def test_kill_9_of_autograde_leaves_nothing(tmp_path):
     assert left and oct(left[0].stat().st_mode & 0o777) == "0o700"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    gone, alive = psutil.wait_procs(family, timeout=15)
-    assert not alive, [p.cmdline() for p in alive]
+    def running(p: psutil.Process) -> bool:  # a zombie is dead, only not yet reaped by init
+        try:
+            return p.is_running() and p.status() != psutil.STATUS_ZOMBIE
+        except psutil.Error:
+            return False
+
+    deadline = time.time() + 15
+    while time.time() < deadline and any(map(running, family)):
+        time.sleep(0.2)
+    alive = [p for p in family if running(p)]
+    assert not alive, [p.pid for p in alive]
     # the next run removes the dead run's folder (gradebook copies) before grading
     again = subprocess.run(cmd + ["--learner", ids[1]], capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stdout + again.stderr
@@ -153,3 +162,20 @@ def test_export_with_no_submissions_writes_headers(tmp_path, capsys):
     assert rows[0][:4] == ["learner", "assignment", "notebook", "question"] and len(rows) == 1
     assert (ws.root / "export" / "grades.csv").read_text().startswith("assignment")
     assert (ws.root / "export" / "grades.xlsx").stat().st_size > 0
+
+
+def test_sandbox_sees_its_read_only_paths_under_tmp(tmp_path, monkeypatch):
+    """A course (here its datasets) under /tmp, as in a CI clone there, stays visible in the
+    sandbox: its private /tmp must not cover the read-only binds."""
+    import shutil as sh
+
+    from grader import paths
+
+    data = tmp_path / "datasets"
+    sh.copytree(paths.DATASETS, data)
+    monkeypatch.setattr(paths, "DATASETS", data)
+    with sandbox.Sandbox(sandbox.Limits(cell_seconds=20)) as box:
+        cells = [{"i": 0, "source": f"import os\nseen = sorted(os.listdir({str(data)!r}))"},
+                 {"i": 1, "snapshot": ["seen"]}]
+        results = list(box.run(cells))
+    assert "tracks.yaml" in results[1].values["seen"], results[0].outputs
