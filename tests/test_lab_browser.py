@@ -94,6 +94,8 @@ def test_learner_runs_checks_in_jupyterlab(lab, page):
                 page.screenshot(path=str(root / "lab-failed.png"))
                 raise
 
+    # Let Run All finish before typing (under load the rest of the notebook is still queued).
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
     # Type an answer into the first question's answer cell and run it and its check cell.
     answer_cell = page.locator(".jp-CodeCell", has_text=f"{qname} = ...").first
     answer_cell.locator(".cm-content").click()
@@ -101,6 +103,6 @@ def test_learner_runs_checks_in_jupyterlab(lab, page):
     page.keyboard.type(f"{qname} = 42")
     page.keyboard.press("Shift+Enter")   # run the answer cell, move to the check cell
     page.keyboard.press("Shift+Enter")   # run the check cell
-    page.get_by_text("one letter in quotes, like").first.wait_for(timeout=60_000)
+    page.get_by_text("one letter in quotes, like").first.wait_for(timeout=120_000)
     assert page.locator(".jp-CodeCell .cm-content", has_text=f"{qname} = 42").count() == 1
     page.screenshot(path=str(root / "lab.png"))
