@@ -72,3 +72,17 @@ def test_no_import_cycles():
 
 def test_the_cycle_finder_finds_one():
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_one_class_per_name():
+    """No two grader modules define a class of the same name (three Scenario classes once did)."""
+    seen: dict[str, str] = {}
+    clashes = []
+    for p in PACKAGE.rglob("*.py"):
+        for node in ast.parse(p.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+                where = str(p.relative_to(PACKAGE))
+                if node.name in seen:
+                    clashes.append((node.name, seen[node.name], where))
+                seen[node.name] = where
+    assert clashes == []

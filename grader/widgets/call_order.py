@@ -21,7 +21,7 @@ import yaml
 STEPS_FILE = Path(__file__).with_name("call_steps.yaml")
 
 
-class ScenarioError(ValueError):
+class CallStepsError(ValueError):
     """A call-steps file a trainer must fix: the message names the scenario and the problem."""
 
 
@@ -33,7 +33,7 @@ class OrderRule:
 
 
 @dataclass(frozen=True)
-class Scenario:
+class CallSteps:
     id: str
     title: str
     intro: str
@@ -59,57 +59,57 @@ class OrderResult:
     hints: tuple[str, ...]
 
 
-def _parse(sid: str, raw: dict, where: str) -> Scenario:
+def _parse(sid: str, raw: dict, where: str) -> CallSteps:
     if not isinstance(raw, dict):
-        raise ScenarioError(f"{where}: scenario {sid!r} must be a mapping with steps and rules")
+        raise CallStepsError(f"{where}: scenario {sid!r} must be a mapping with steps and rules")
     steps = raw.get("steps") or []
     if len(steps) < 2:
-        raise ScenarioError(f"{where}: scenario {sid!r} needs at least two steps")
+        raise CallStepsError(f"{where}: scenario {sid!r} needs at least two steps")
     ids = []
     for i, st in enumerate(steps):
         if not isinstance(st, dict) or not st.get("id") or not st.get("text"):
-            raise ScenarioError(f"{where}: scenario {sid!r} step {i + 1} needs an id and a text")
+            raise CallStepsError(f"{where}: scenario {sid!r} step {i + 1} needs an id and a text")
         ids.append(str(st["id"]))
     if len(set(ids)) != len(ids):
-        raise ScenarioError(f"{where}: scenario {sid!r} repeats a step id: {', '.join(ids)}")
+        raise CallStepsError(f"{where}: scenario {sid!r} repeats a step id: {', '.join(ids)}")
     rules = []
     for i, r in enumerate(raw.get("rules") or []):
         if not isinstance(r, dict) or not all(r.get(k) for k in ("first", "then", "why")):
-            raise ScenarioError(f"{where}: scenario {sid!r} rule {i + 1} needs first, then and why")
+            raise CallStepsError(f"{where}: scenario {sid!r} rule {i + 1} needs first, then and why")
         for k in ("first", "then"):
             if r[k] not in ids:
-                raise ScenarioError(f"{where}: scenario {sid!r} rule {i + 1}: {k}={r[k]!r} is not a step id "
+                raise CallStepsError(f"{where}: scenario {sid!r} rule {i + 1}: {k}={r[k]!r} is not a step id "
                                     f"(steps: {', '.join(ids)})")
         if ids.index(r["first"]) > ids.index(r["then"]):
-            raise ScenarioError(f"{where}: scenario {sid!r} rule {i + 1} ({r['first']} before {r['then']}) "
+            raise CallStepsError(f"{where}: scenario {sid!r} rule {i + 1} ({r['first']} before {r['then']}) "
                                 "contradicts the order the steps are listed in")
         rules.append(OrderRule(str(r["first"]), str(r["then"]), " ".join(str(r["why"]).split())))
     if not rules:
-        raise ScenarioError(f"{where}: scenario {sid!r} has no ordering rules, so any order would pass")
-    return Scenario(sid, str(raw.get("title", sid)), " ".join(str(raw.get("intro", "")).split()),
+        raise CallStepsError(f"{where}: scenario {sid!r} has no ordering rules, so any order would pass")
+    return CallSteps(sid, str(raw.get("title", sid)), " ".join(str(raw.get("intro", "")).split()),
                     tuple((str(s["id"]), str(s["text"])) for s in steps), tuple(rules))
 
 
-def load_scenarios(path: str | Path | None = None) -> dict[str, Scenario]:
+def load_scenarios(path: str | Path | None = None) -> dict[str, CallSteps]:
     """Read and validate a call-steps file (default: the course's ``call_steps.yaml``)."""
     p = Path(path) if path else STEPS_FILE
     try:
         data = yaml.safe_load(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ScenarioError(f"{p}: file not found") from None
+        raise CallStepsError(f"{p}: file not found") from None
     except yaml.YAMLError as exc:
-        raise ScenarioError(f"{p}: not valid YAML ({exc})") from None
+        raise CallStepsError(f"{p}: not valid YAML ({exc})") from None
     if not isinstance(data, dict) or not isinstance(data.get("scenarios"), dict):
-        raise ScenarioError(f"{p}: expected a 'scenarios:' mapping (see call_steps.yaml)")
+        raise CallStepsError(f"{p}: expected a 'scenarios:' mapping (see call_steps.yaml)")
     return {sid: _parse(sid, raw, p.name) for sid, raw in data["scenarios"].items()}
 
 
 @lru_cache(maxsize=1)
-def _default() -> dict[str, Scenario]:
+def _default() -> dict[str, CallSteps]:
     return load_scenarios()
 
 
-def scenario(name: str) -> Scenario:
+def scenario(name: str) -> CallSteps:
     """A scenario of the course's file by name (``inbound``, ``transfer``, ``closing``)."""
     sc = _default()
     if name not in sc:
@@ -117,7 +117,7 @@ def scenario(name: str) -> Scenario:
     return sc[name]
 
 
-def check_order(sc: Scenario, order: Sequence[str]) -> OrderResult:
+def check_order(sc: CallSteps, order: Sequence[str]) -> OrderResult:
     """Check a learner's order (a list of step ids). Any order that keeps every rule passes."""
     order = list(order)
     unknown = [s for s in order if s not in sc.ids]
@@ -153,7 +153,7 @@ def move(order: Sequence[str], index: int, delta: int) -> list[str]:
     return out
 
 
-def scrambled(sc: Scenario, seed: int = 0, min_broken: int = 2) -> list[str]:
+def scrambled(sc: CallSteps, seed: int = 0, min_broken: int = 2) -> list[str]:
     """A shuffled starting order that breaks at least ``min_broken`` rules (same seed, same order)."""
     rng = random.Random(f"{sc.id}:{seed}")
     target = min(min_broken, len(sc.rules))
@@ -165,7 +165,7 @@ def scrambled(sc: Scenario, seed: int = 0, min_broken: int = 2) -> list[str]:
     return list(reversed(sc.ids))
 
 
-def render_html(sc: Scenario, result: OrderResult, max_hints: int = 3) -> str:
+def render_html(sc: CallSteps, result: OrderResult, max_hints: int = 3) -> str:
     """The feedback panel for one check: at most ``max_hints`` reasons, so it stays readable."""
     colour = "#e6f4ea" if result.ok else "#fdecea"
     shown = result.hints[:max_hints]
@@ -185,7 +185,7 @@ def render_html(sc: Scenario, result: OrderResult, max_hints: int = 3) -> str:
 class CallOrder:
     """Up/down buttons per step, a check button and a feedback panel. ``CallOrder("inbound")``."""
 
-    def __init__(self, name: str = "inbound", *, seed: int = 0, scenario_obj: Scenario | None = None):
+    def __init__(self, name: str = "inbound", *, seed: int = 0, scenario_obj: CallSteps | None = None):
         import ipywidgets as w
 
         self.w = w

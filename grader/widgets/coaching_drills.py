@@ -34,14 +34,14 @@ class Option:
 
 
 @dataclass(frozen=True)
-class Scenario:
+class CoachingSituation:
     id: str
     situation: str
     options: tuple[Option, ...]
 
 
 @lru_cache(maxsize=None)
-def load(path: Path = DATA) -> tuple[tuple[Question, ...], tuple[Scenario, ...]]:
+def load(path: Path = DATA) -> tuple[tuple[Question, ...], tuple[CoachingSituation, ...]]:
     """Questions and scenarios from the YAML file, checked."""
     import yaml
 
@@ -57,7 +57,7 @@ def load(path: Path = DATA) -> tuple[tuple[Question, ...], tuple[Scenario, ...]]
         opts = tuple(Option(o["text"], bool(o.get("best")), o["feedback"]) for o in s["options"])
         if sum(o.best for o in opts) != 1:
             raise ValueError(f"{path.name}, scenario {s['id']}: exactly one option must be best")
-        scs.append(Scenario(s["id"], " ".join(s["situation"].split()), opts))
+        scs.append(CoachingSituation(s["id"], " ".join(s["situation"].split()), opts))
     return tuple(qs), tuple(scs)
 
 
@@ -88,7 +88,7 @@ def mark_sort(answer: Mapping[int, tuple[str | None, str | None]],
     return stages, kinds, lines
 
 
-def mark_scenario(scenario: Scenario, choice: int) -> tuple[bool, str]:
+def mark_scenario(scenario: CoachingSituation, choice: int) -> tuple[bool, str]:
     """(is it the best response, feedback for that response)."""
     if not 0 <= choice < len(scenario.options):
         raise ValueError(f"choose an option between 1 and {len(scenario.options)}")

@@ -115,11 +115,11 @@ def test_bad_scenario_file_gives_actionable_error(tmp_path):
     p = tmp_path / "steps.yaml"
     p.write_text("scenarios:\n  s:\n    steps: [{id: a, text: A}, {id: b, text: B}]\n"
                  "    rules: [{first: a, then: c, why: x}]\n", encoding="utf-8")
-    with pytest.raises(co.ScenarioError, match="then='c' is not a step id"):
+    with pytest.raises(co.CallStepsError, match="then='c' is not a step id"):
         co.load_scenarios(p)
     p.write_text("scenarios:\n  s:\n    steps: [{id: a, text: A}, {id: b, text: B}]\n"
                  "    rules: [{first: b, then: a, why: x}]\n", encoding="utf-8")
-    with pytest.raises(co.ScenarioError, match="contradicts"):
+    with pytest.raises(co.CallStepsError, match="contradicts"):
         co.load_scenarios(p)
 
 
