@@ -23,6 +23,7 @@ learner's feedback) for :mod:`grader.diagnose` and :class:`LearnerFeedback`.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from nbformat import NotebookNode, from_dict
@@ -118,12 +119,13 @@ class SandboxedExecute(NbGraderPreprocessor):
         results: dict[int, sb.CellResult] = {}
         stopped: dict[int, str] = {}
         box = self._take()
+        end = time.monotonic() + float(self.notebook_timeout)  # for the notebook, replays included
         try:
             notes += box.fill_inbox(folder)
             while True:
                 todo = [c for c in job if c["i"] not in stopped]
                 try:
-                    for r in box.run(todo):
+                    for r in box.run(todo, end):
                         results.setdefault(r.i, r)
                     break
                 except sb.Killed as k:

@@ -119,6 +119,15 @@ for fd in range(3, 40):
     except OSError:
         pass
 """),
+    Case("forge_deep_json", where="new", status="graded", why="a message nested too deep to parse",
+         code="""
+import os
+for fd in range(3, 40):
+    try:
+        os.write(fd, b'[' * 200_000 + b'\\n')
+    except OSError:
+        pass
+"""),
     Case("fake_grade_cell", base="solved", where="meta:", expect="full", code="""
 c = nbformat.v4.new_code_cell('pass')
 c.metadata['nbgrader'] = dict(grade=True, solution=False, locked=True, grade_id='bonus', points=100,
