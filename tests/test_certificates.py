@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,17 +13,10 @@ from grader import certificates, tracks
 from grader.cli import main
 from grader.tracks import Records, parse_manifest
 
-from test_tracks import BOOK, MANIFEST, FakeRolePlayStore, add_learner, coaching, make_gradebook
+from test_tracks import (BOOK, MANIFEST, FakeRolePlayStore, _alembic_on_path,  # noqa: F401 - autouse fixture
+                         add_learner, coaching, make_gradebook)
 
 DAY = dt.date(2026, 12, 1)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _alembic_on_path():
-    old = os.environ.get("PATH", "")
-    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{old}"
-    yield
-    os.environ["PATH"] = old
 
 
 @pytest.fixture()
