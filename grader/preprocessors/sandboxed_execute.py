@@ -53,6 +53,9 @@ def _error(ename: str, text: str) -> dict:
     return {"output_type": "error", "ename": ename, "evalue": text, "traceback": [f"{ename}: {text}"]}
 
 
+SAFE_MIMES = ("text/plain", "text/html", "image/png", "image/jpeg")
+
+
 def _clean_output(o) -> dict | None:
     """An nbformat output built from what the sandbox sent (untrusted): known fields only."""
     if not isinstance(o, dict):
@@ -61,11 +64,15 @@ def _clean_output(o) -> dict | None:
     if kind == "stream" and o.get("name") in ("stdout", "stderr") and isinstance(o.get("text"), str):
         return {"output_type": "stream", "name": o["name"], "text": o["text"]}
     if kind in ("display_data", "execute_result") and isinstance(o.get("data"), dict):
-        data = {str(k): v for k, v in o["data"].items()
-                if isinstance(v, (str, dict, list)) and isinstance(k, str) and "/" in k
-                and "javascript" not in k and "ecmascript" not in k and "widget" not in k}
-        out = {"output_type": kind, "data": data,
-               "metadata": o["metadata"] if isinstance(o.get("metadata"), dict) else {}}
+        # Only kinds of output that render as inert text or a picture (HTML is sanitized when it is
+        # rendered); an image keeps nothing of its metadata but a numeric size, since templates
+        # write metadata into HTML attributes unescaped.
+        data = {k: v for k, v in o["data"].items() if k in SAFE_MIMES and isinstance(v, str)}
+        meta = o.get("metadata") if isinstance(o.get("metadata"), dict) else {}
+        sizes = {m: {k: v for k, v in meta[m].items() if k in ("width", "height")
+                     and isinstance(v, (int, float)) and not isinstance(v, bool)}
+                 for m in ("image/png", "image/jpeg") if m in data and isinstance(meta.get(m), dict)}
+        out = {"output_type": kind, "data": data, "metadata": {m: v for m, v in sizes.items() if v}}
         if kind == "execute_result":
             out["execution_count"] = None
         return out

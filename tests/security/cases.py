@@ -231,6 +231,8 @@ nb.metadata['widgets'] = dict(state=dict(x=dict(value='</script><script>alert(7)
     Case("script_in_output", base="solved", where="q1_2", expect="full", code="""
 display({{'text/html': '<script>alert(2)</script><b onmouseover=alert(3)>hi</b>',
           'application/javascript': 'alert(4)'}}, raw=True)
+display({{'image/svg+xml': '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(8)"/>'}}, raw=True)
+display({{'image/png': 'iVBORw0KGgo='}}, metadata={{'image/png': {{'width': '1 onerror=alert(9)'}}}}, raw=True)
 """),
     Case("copies_setup_line", base="solved", where="new", expect="full",
          why="an honest learner re-running the setup imports in a cell of their own", code="""
