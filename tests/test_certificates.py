@@ -58,7 +58,7 @@ def test_certificates_only_for_completed_tracks_and_render(world, tmp_path):
 
     img = Image.open(tmp_path / "page.png").convert("L")
     assert img.width > img.height, "a landscape certificate"
-    dark = sum(1 for px in img.getdata() if px < 128) / (img.width * img.height)
+    dark = sum(1 for px in img.tobytes() if px < 128) / (img.width * img.height)
     assert 0.005 < dark < 0.2, f"the page should carry text and a border, not be blank or black ({dark:.3f})"
     border = [img.getpixel((x, int(img.height * 0.5))) for x in range(int(img.width * 0.06))]
     assert min(border) < 128, "the frame is drawn near the left edge"

@@ -151,12 +151,33 @@ def _question(aid: str):
     raise AssertionError("no choice question")
 
 
+def _zombie(pid: str) -> bool:
+    """An exited process its parent has not reaped yet: it holds nothing but a process-table
+    entry, and is reaped by its parent (or by init, once the parent is gone) moments later."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # gone already
+    return stat.rsplit(")", 1)[1].split()[0] in ("Z", "X")
+
+
 def _processes_of(users) -> list[str]:
     out = []
     for u in users:
         r = subprocess.run(["pgrep", "-a", "-u", u], capture_output=True, text=True)
-        out += r.stdout.splitlines()
+        out += [line for line in r.stdout.splitlines() if not _zombie(line.split()[0])]
     return out
+
+
+def _leftovers(users, *needles: str, wait: float = 20.0) -> list[str]:
+    """Live processes of these accounts, or mentioning these needles, still there after `wait`
+    seconds (a stopped server's children may take a moment to exit)."""
+    deadline = time.time() + wait
+    while True:
+        left = _processes_of(users) + _processes_mentioning(*needles)
+        if not left or time.time() > deadline:
+            return left
+        time.sleep(0.5)
 
 
 def _group_exists(name: str) -> bool:
@@ -179,7 +200,7 @@ def _processes_mentioning(*needles: str) -> list[str]:
             cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        if any(n in cmd for n in needles) and "pytest" not in cmd:
+        if any(n in cmd for n in needles) and "pytest" not in cmd and not _zombie(proc.name):
             found.append(f"{proc.name}: {cmd[:200]}")
     return found
 
@@ -214,8 +235,7 @@ def cohort_hub():
     finally:
         hub.stop()
         users = learners + [trainer]
-        left = _processes_of(users) + _processes_mentioning(str(base), f"--port {hub.port}",
-                                                            f"--api-port {hub.api_port}")
+        left = _leftovers(users, str(base), f"--port {hub.port}", f"--api-port {hub.api_port}")
         r = _run([ACADEMY, "hub", "deluser", *users, "--dir", base / "hub"])
         shutil.rmtree(base, ignore_errors=True)
         for g in {"academy-learners", "academy-trainers"} - groups_before:

@@ -306,7 +306,7 @@ def _scores(per: pd.DataFrame) -> dict:
     axes[0].set_xlabel("learner's average auto-graded score (%)")
     axes[0].set_ylabel("learners")
     groups = [(a, g.percent.dropna().values) for a, g in per.groupby("assignment")]
-    axes[1].boxplot([v for _, v in groups], vert=False)
+    axes[1].boxplot([v for _, v in groups], orientation="horizontal")
     axes[1].set_yticks(range(1, len(groups) + 1), [a for a, _ in groups])
     axes[1].set_xlabel("score (%)")
     axes[1].invert_yaxis()
