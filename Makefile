@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help demo test test-fast lab build data roleplay report browser sandbox pdftools lock clean postgres hub hub-deps
+.PHONY: catalogs help demo test test-fast lab build data roleplay report browser sandbox pdftools lock clean postgres hub hub-deps
 
 help:
 	@echo "make demo      build exercises, grade a synthetic cohort of 24 with nbgrader, summarise"
@@ -125,6 +125,16 @@ lock:
 	build/lockenv/bin/pip install --quiet ".[test]"
 	{ echo "# Fully pinned environment (pip freeze of a resolved install). Regenerate with 'make lock'."; \
 	  build/lockenv/bin/pip freeze --all --exclude call-center-academy --exclude pip; } > requirements.lock
+
+# gettext catalogs (Babel): extract marked messages, merge them into zh_CN, compile. A test fails
+# on any message without a translation, a fuzzy one, or an .mo older than its .po.
+LOCALES := grader/locale
+catalogs: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 --no-location --sort-output \
+	  --omit-header --no-wrap -o $(LOCALES)/academy.pot grader
+	$(BIN)/pybabel update -D academy -i $(LOCALES)/academy.pot -d $(LOCALES) -l zh_CN --init-missing \
+	  --ignore-pot-creation-date --ignore-obsolete --no-wrap
+	$(BIN)/pybabel compile --statistics -D academy -d $(LOCALES)
 
 clean:
 	rm -rf build .pytest_cache

@@ -17,7 +17,10 @@ c.CourseDirectory.course_id = "call-center-academy"
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
 # Datasets are read from the repository's datasets/ folder; never copy them into releases.
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", ".academy", "feedback"]
+# Translations (X.zh-CN.yaml, see grader/notebook_translations.py) are the zh-CN edition's source,
+# not part of an English release.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", ".academy", "feedback",
+                            "*.zh-CN.yaml"]
 
 # Answer cells keep the learner's starting line ("q1_1 = ...") that precedes the solution region;
 # the region itself is removed without a "raise NotImplementedError" that would alarm non-programmers.

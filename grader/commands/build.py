@@ -1,29 +1,34 @@
-"""``academy build``: regenerate exercises/ from solutions/ with nbgrader."""
+"""``academy build``: regenerate exercises/ from solutions/ with nbgrader, and the translated
+editions (zh-CN lessons next to the English ones, exercises/zh-CN/) from their translations."""
 from __future__ import annotations
 
 import argparse
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..course import BuildError, build
+    from ..course import BuildError, build, build_editions
 
     try:
         result = build(assignment_ids=args.assignment or None)
+        editions = build_editions(assignment_ids=args.assignment or None)
     except BuildError as exc:
         print(f"Build failed. {exc}")
         return 1
-    changed = result["changed"]
+    changed = [f"exercises/{c}" for c in result["changed"]] + editions["changed"]
     print(f"Built {len(result['assignments'])} assignment(s): {', '.join(result['assignments'])}")
+    for lang, ids in editions["editions"].items():
+        print(f"Built the {lang} edition of {len(ids)} assignment(s) and its translated lessons.")
     if changed:
-        print(f"{len(changed)} file(s) changed in exercises/:")
+        print(f"{len(changed)} file(s) changed:")
         for name in changed:
             print(f"  {name}")
     else:
-        print("exercises/ was already up to date: nothing changed.")
+        print("Everything was already up to date: nothing changed.")
     return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("build", help="regenerate exercises/ from solutions/ (nbgrader generate_assignment)")
+    p = sub.add_parser("build", help="regenerate exercises/ from solutions/ (nbgrader generate_assignment) "
+                                     "and the zh-CN edition from its translations")
     p.add_argument("assignment", nargs="*", help="assignment ids (default: all in solutions/)")
     p.set_defaults(func=run)

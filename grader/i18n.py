@@ -1,0 +1,109 @@
+"""The course's languages: English (the source) and Simplified Chinese (zh-CN).
+
+Python strings a learner or trainer reads are marked with :func:`_` (and :func:`ngettext` for
+counts) and translated through gettext catalogs kept with Babel::
+
+    grader/locale/academy.pot                       the template, extracted from the code
+    grader/locale/zh_CN/LC_MESSAGES/academy.po      the Chinese catalog translators edit
+    grader/locale/zh_CN/LC_MESSAGES/academy.mo      compiled from it (committed; a test keeps it in sync)
+
+``make catalogs`` re-extracts the template, merges it into the catalog and compiles it; the test
+suite fails on any message without a translation, a fuzzy one, or a stale ``.mo``.
+
+Which language is used, first match wins:
+
+1. :func:`use_language` (a zh-CN notebook's first code cell calls it; the CLI's ``--lang``);
+2. the ``ACADEMY_LANG`` environment variable;
+3. English.
+
+Lesson and exercise notebooks are translated cell by cell instead (see
+:mod:`grader.notebook_translations`).
+"""
+from __future__ import annotations
+
+import gettext as _gettext
+import os
+from pathlib import Path
+
+LANGUAGES = ("en", "zh-CN")
+DEFAULT = "en"
+DOMAIN = "academy"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+NAMES = {"en": "English", "zh-CN": "简体中文"}
+
+_chosen: str | None = None
+_catalogs: dict[str, _gettext.NullTranslations] = {}
+
+
+class LanguageError(ValueError):
+    """A language the course does not have."""
+
+
+def normalize(lang: str | None) -> str | None:
+    """'zh-CN', 'zh_CN', 'zh_CN.UTF-8', 'zh', 'ZH-cn' -> 'zh-CN'; 'en_GB.UTF-8', 'C' -> 'en'.
+
+    None or '' stays None. Anything else raises LanguageError naming the languages there are."""
+    if not lang:
+        return None
+    base = lang.split(".")[0].split("@")[0].replace("_", "-").lower()
+    if base in ("zh", "zh-cn", "zh-hans", "zh-hans-cn", "zh-sg"):
+        return "zh-CN"
+    if base in ("en", "c", "posix") or base.startswith("en-"):
+        return "en"
+    raise LanguageError(f"No {lang!r} edition: the course is available in "
+                        + " and ".join(f"{k} ({v})" for k, v in NAMES.items()) + ".")
+
+
+def use_language(lang: str | None) -> str:
+    """Use this language for every message from now on (None: back to the environment's)."""
+    global _chosen
+    _chosen = normalize(lang)
+    return current_language()
+
+
+def current_language() -> str:
+    if _chosen:
+        return _chosen
+    try:
+        return normalize(os.environ.get("ACADEMY_LANG")) or DEFAULT
+    except LanguageError:
+        return DEFAULT
+
+
+def locale_name(lang: str) -> str:
+    """gettext's and JupyterLab's spelling: 'zh-CN' -> 'zh_CN'."""
+    return lang.replace("-", "_")
+
+
+def catalog(lang: str | None = None) -> _gettext.NullTranslations:
+    lang = normalize(lang) or current_language()
+    if lang not in _catalogs:
+        if lang == DEFAULT:
+            _catalogs[lang] = _gettext.NullTranslations()
+        else:
+            _catalogs[lang] = _gettext.translation(DOMAIN, localedir=LOCALE_DIR,
+                                                   languages=[locale_name(lang)], fallback=True)
+    return _catalogs[lang]
+
+
+def _(message: str) -> str:
+    """The message in the current language (itself when there is no translation)."""
+    return catalog().gettext(message)
+
+
+gettext = _
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return catalog().ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction without translating it yet (module-level tables)."""
+    return message
+
+
+def pick(texts: dict[str, str], lang: str | None = None) -> str:
+    """The text for the current language from {'en': ..., 'zh-CN': ...} (English if missing)."""
+    lang = normalize(lang) or current_language()
+    return texts.get(lang) or texts[DEFAULT]
