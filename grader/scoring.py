@@ -212,7 +212,7 @@ FORBIDDEN_CALLS = {"exec", "eval", "compile", "globals", "vars", "locals", "seta
 SAFE_DUNDERS = {"__name__", "__doc__", "__init__", "__len__", "__class__.__name__"}
 # The course's learner-facing tools a notebook may import; everything else in grader (the check
 # and grade functions, scoring, the sandbox, the trainer's workflow) is off limits.
-ALLOWED_GRADER = ("grader.datasets", "grader.widgets", "grader.staffing", "grader.roleplay.scorecard",
+ALLOWED_GRADER = ("grader.datasets", "grader.widgets", "grader.staffing", "grader.i18n", "grader.roleplay.scorecard",
                   "grader.roleplay.scenarios")
 
 
