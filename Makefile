@@ -75,10 +75,13 @@ test-fast: $(STAMP) sandbox
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not browser and not nbgrader" --ignore=tests/notebooks
 
 # The learner works in a copy (LEARNER_DIR), never in the repository: updates keep edited files.
-LEARNER_DIR ?= build/learner
+# `make lab LANG=zh-CN` (or a zh_CN locale) opens the Chinese course in a Chinese JupyterLab.
+EDITION := $(if $(filter zh%,$(LANG)),zh-CN,en)
+LEARNER_DIR ?= $(if $(filter zh-CN,$(EDITION)),build/learner-zh-CN,build/learner)
 lab: $(STAMP)
-	$(BIN)/academy workspace --dir $(LEARNER_DIR)
-	$(BIN)/jupyter lab --ServerApp.root_dir=$(LEARNER_DIR) --LabApp.extension_manager=readonly \
+	$(BIN)/academy workspace --dir $(LEARNER_DIR) --lang $(EDITION)
+	ACADEMY_LANG=$(EDITION) JUPYTERLAB_SETTINGS_DIR=$(LEARNER_DIR)/.academy/lab-settings \
+	  $(BIN)/jupyter lab --ServerApp.root_dir=$(LEARNER_DIR) --LabApp.extension_manager=readonly \
 	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 # JupyterHub for a real cohort on this machine (needs root): the proxy from deploy/hub's lock file.

@@ -47,9 +47,31 @@ class Change:
     note: str = ""
 
 
-def default_sources() -> dict[str, Path]:
-    """The folders a learner gets: the lessons and the released exercises."""
-    return {"course": paths.COURSE, "exercises": paths.EXERCISES}
+EDITIONS = ("zh-CN",)
+
+
+def _english(rel: Path) -> bool:
+    """A file of the English edition: not a translation, a translated lesson or exercises/<lang>/."""
+    return not any(rel.name.endswith((f".{lang}.ipynb", f".{lang}.yaml")) or rel.parts[0] == lang
+                   for lang in EDITIONS)
+
+
+def _lesson_edition(lang: str):
+    def keep(rel: Path) -> bool:
+        if rel.name.endswith(f".{lang}.ipynb"):
+            return True
+        return rel.suffix not in (".ipynb", ".yaml") and _english(rel)  # pictures, data files
+    return keep
+
+
+def default_sources(lang: str = "en") -> dict[str, tuple[Path, object]]:
+    """The folders a learner gets, in one language: the lessons and the released exercises
+    ({subfolder: (folder, which files)}). The zh-CN learner gets the Chinese lessons and
+    exercises/zh-CN/ as their exercises/, and no English notebook."""
+    if lang == "en":
+        return {"course": (paths.COURSE, _english), "exercises": (paths.EXERCISES, _english)}
+    return {"course": (paths.COURSE, _lesson_edition(lang)),
+            "exercises": (paths.EXERCISES / lang, lambda rel: True)}
 
 
 def _digest(path: Path) -> str:
@@ -60,11 +82,11 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def _files(folder: Path) -> list[Path]:
+def _files(folder: Path, keep=None) -> list[Path]:
     out = []
     for p in sorted(folder.rglob("*")):
         rel = p.relative_to(folder)
-        if p.is_file() and not IGNORE.intersection(rel.parts):
+        if p.is_file() and not IGNORE.intersection(rel.parts) and (keep is None or keep(rel)):
             out.append(p)
     return out
 
@@ -104,19 +126,21 @@ def _save_manifest(dest: Path, files: dict[str, str]) -> None:
     os.replace(tmp, target)
 
 
-def sync(dest: Path, sources: dict[str, Path] | None = None) -> list[Change]:
-    """Create or update the learner workspace ``dest`` from ``sources`` ({subfolder: folder})."""
-    sources = sources or default_sources()
+def sync(dest: Path, sources: dict[str, Path] | None = None, lang: str = "en") -> list[Change]:
+    """Create or update the learner workspace ``dest`` from ``sources`` ({subfolder: folder, or
+    (folder, which files)}; default: the course in ``lang``)."""
+    sources = {name: (v if isinstance(v, tuple) else (v, None))
+               for name, v in (sources or default_sources(lang)).items()}
     dest = Path(dest)
     root = paths.ROOT.resolve()
-    if dest.resolve() == root or any(dest.resolve() == s.resolve() for s in sources.values()):
+    if dest.resolve() == root or any(dest.resolve() == s.resolve() for s, _ in sources.values()):
         raise ValueError(f"{dest} is the repository or one of its course folders; choose a "
                          "separate folder for the learner workspace (default build/learner).")
     dest.mkdir(parents=True, exist_ok=True)
     placed = load_manifest(dest)
     upstream: dict[str, Path] = {}
-    for name, folder in sources.items():
-        for f in _files(Path(folder)):
+    for name, (folder, keep) in sources.items():
+        for f in _files(Path(folder), keep):
             upstream[f"{name}/{f.relative_to(folder).as_posix()}"] = f
     changes: list[Change] = []
     manifest: dict[str, str] = {}

@@ -135,3 +135,21 @@ def test_make_lab_serves_the_learner_copy():
     assert "academy workspace --dir /tmp/somewhere" in out.stdout
     assert "--ServerApp.root_dir=/tmp/somewhere" in out.stdout
     assert "--ServerApp.root_dir=. " not in out.stdout
+
+
+def test_each_language_gets_its_own_edition_only(tmp_path):
+    """The English learner gets no Chinese file; the Chinese learner gets the zh-CN lessons and
+    exercises/zh-CN as exercises/, no English notebook and no translation source."""
+    en, zh = tmp_path / "en", tmp_path / "zh"
+    lw.sync(en, lang="en")
+    lw.sync(zh, lang="zh-CN")
+    en_files = [p.relative_to(en) for p in en.rglob("*") if p.is_file() and ".academy" not in p.parts]
+    zh_files = [p.relative_to(zh) for p in zh.rglob("*") if p.is_file() and ".academy" not in p.parts]
+    assert en_files and zh_files
+    assert not [p for p in en_files if "zh-CN" in str(p)]
+    assert not [p for p in zh_files if p.suffix == ".yaml"]
+    zh_notebooks = [p for p in zh_files if p.suffix == ".ipynb"]
+    assert all(p.name.endswith(".zh-CN.ipynb") for p in zh_notebooks if p.parts[0] == "course")
+    released = paths.EXERCISES / "zh-CN"
+    expected = {p.name for p in released.iterdir()} if released.exists() else set()
+    assert {p.parts[1] for p in zh_notebooks if p.parts[0] == "exercises"} == expected

@@ -12,11 +12,19 @@ from pathlib import Path
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..i18n import LanguageError, current_language, normalize
     from ..learner_workspace import DEFAULT_DIR, summary, sync
 
-    dest = Path(args.dir or os.environ.get("ACADEMY_LEARNER_DIR") or DEFAULT_DIR)
     try:
-        changes = sync(dest)
+        lang = normalize(args.lang) or current_language()
+    except LanguageError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    default = DEFAULT_DIR if lang == "en" else DEFAULT_DIR.with_name(f"{DEFAULT_DIR.name}-{lang}")
+    dest = Path(args.dir or os.environ.get("ACADEMY_LEARNER_DIR") or default)
+    try:
+        changes = sync(dest, lang=lang)
+        _lab_language(dest, lang)
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -32,7 +40,22 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lab_language(dest: Path, lang: str) -> None:
+    """JupyterLab's own menus in the workspace's language: its user settings live in the
+    workspace (``make lab`` points JUPYTERLAB_SETTINGS_DIR there), with the language pack's locale."""
+    import json
+
+    from ..i18n import locale_name
+
+    settings = dest / ".academy" / "lab-settings" / "@jupyterlab" / "translation-extension"
+    settings.mkdir(parents=True, exist_ok=True)
+    locale = "en" if lang == "en" else locale_name(lang)
+    (settings / "plugin.jupyterlab-settings").write_text(json.dumps({"locale": locale}, indent=2) + "\n")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("workspace", help="make or update a learner's own copy of course/ and exercises/")
-    p.add_argument("--dir", help="the learner's folder (default $ACADEMY_LEARNER_DIR or build/learner)")
+    p.add_argument("--dir", help="the learner's folder (default $ACADEMY_LEARNER_DIR, or build/learner; "
+                                 "build/learner-zh-CN for the Chinese edition)")
+    p.add_argument("--lang", help="the course's language: en or zh-CN (default $ACADEMY_LANG, else en)")
     p.set_defaults(func=run)
