@@ -22,6 +22,11 @@ def build_parser() -> argparse.ArgumentParser:
         module = importlib.import_module(f"{commands.__name__}.{info.name}")
         if hasattr(module, "register"):
             module.register(sub)
+    lang_help = "language of messages and reports: en or zh-CN (default $ACADEMY_LANG, else en)"
+    parser.add_argument("--lang", help=lang_help)
+    for command in sub.choices.values():  # `academy --lang zh-CN report` and `academy report --lang zh-CN`
+        if not any("--lang" in a.option_strings for a in command._actions):
+            command.add_argument("--lang", help=lang_help, default=argparse.SUPPRESS)
     return parser
 
 
@@ -41,6 +46,12 @@ def main(argv: list[str] | None = None) -> int:
     _skip_slow_format_plugin()
     parser = build_parser()
     args = parser.parse_args(argv)
+    from .i18n import LanguageError, use_language
+
+    try:
+        use_language(args.lang)
+    except LanguageError as exc:
+        parser.error(str(exc))
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

@@ -12,14 +12,10 @@ from pathlib import Path
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..i18n import LanguageError, current_language, normalize
+    from ..i18n import current_language
     from ..learner_workspace import DEFAULT_DIR, summary, sync
 
-    try:
-        lang = normalize(args.lang) or current_language()
-    except LanguageError as exc:
-        print(exc, file=sys.stderr)
-        return 2
+    lang = current_language()  # academy --lang, else $ACADEMY_LANG, else English
     default = DEFAULT_DIR if lang == "en" else DEFAULT_DIR.with_name(f"{DEFAULT_DIR.name}-{lang}")
     dest = Path(args.dir or os.environ.get("ACADEMY_LEARNER_DIR") or default)
     try:
@@ -57,5 +53,4 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("workspace", help="make or update a learner's own copy of course/ and exercises/")
     p.add_argument("--dir", help="the learner's folder (default $ACADEMY_LEARNER_DIR, or build/learner; "
                                  "build/learner-zh-CN for the Chinese edition)")
-    p.add_argument("--lang", help="the course's language: en or zh-CN (default $ACADEMY_LANG, else en)")
     p.set_defaults(func=run)
