@@ -151,7 +151,8 @@ def needs_translation(cell) -> bool:
 def load(file: Path) -> dict:
     """The translation file as {'source': ..., 'cells': {id: {...}}}; TranslationError if unreadable."""
     try:
-        data = yaml.safe_load(Path(file).read_text(encoding="utf-8"))
+        # BaseLoader reads every scalar as text, so a cell id such as 01234567 or 1e5 stays itself
+        data = yaml.load(Path(file).read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     except yaml.YAMLError as exc:
         raise TranslationError(f"{_rel(file)}: not valid YAML: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("cells"), dict):
@@ -159,14 +160,14 @@ def load(file: Path) -> dict:
     return data
 
 
-def _entry_problems(file: Path, cid: str, entry, cell, lang: str) -> list[Problem]:
+def _entry_problems(file: Path, cid: str, entry, cell, lang: str, protected: set[str]) -> list[Problem]:
     key = KEY[lang]
     if not isinstance(entry, dict):
         return [Problem(file, cid, "unreadable", f"expected 'en' and '{key}' (or 'keep: true')")]
     unknown = set(entry) - {"en", key, "keep"}
     if unknown:
         return [Problem(file, cid, "unreadable", f"unknown field(s) {sorted(unknown)}")]
-    if entry.get("keep") is True:
+    if entry.get("keep") in ("true", "yes", True):
         if key in entry:
             return [Problem(file, cid, "unreadable", f"both 'keep: true' and '{key}'")]
         if cell.cell_type == "markdown":
@@ -178,7 +179,7 @@ def _entry_problems(file: Path, cid: str, entry, cell, lang: str) -> list[Proble
                         f"the English cell changed since it was translated (en: {entry.get('en')!r}, "
                         f"now {fingerprint(cell.source)}); update the translation and its 'en'")]
     if cell.cell_type == "code" and key in entry:
-        why = code_difference(cell.source, entry[key])
+        why = code_difference(cell.source, entry[key], protected)
         if why:
             return [Problem(file, cid, "not allowed", why)]
     return []
@@ -199,6 +200,7 @@ def problems(notebook: Path, lang: str = "zh-CN") -> list[Problem]:
             return [Problem(file, "", "unreadable", str(exc).split(": ", 1)[-1])]
     nb = nbformat.read(notebook, as_version=4)
     cells = {c.get("id"): c for c in nb.cells}
+    protected = hidden_strings(nb)
     if data.get("source") != notebook.name:
         found.append(Problem(file, "", "unreadable", f"'source' should be {notebook.name!r}"))
     entries = data["cells"]
@@ -209,7 +211,7 @@ def problems(notebook: Path, lang: str = "zh-CN") -> list[Problem]:
     for cell in nb.cells:
         cid = cell.get("id")
         if cid in entries:
-            found += _entry_problems(file, cid, entries[cid], cell, lang)
+            found += _entry_problems(file, cid, entries[cid], cell, lang, protected)
         elif needs_translation(cell):
             found.append(Problem(file, cid, "missing",
                                  f"the {cell.cell_type} cell has English text; add it with "
@@ -228,18 +230,57 @@ def _parse(source: str):
         return None
 
 
+# In a call to check() or grade(), which keyword arguments are only shown to the learner (and may
+# be translated); every other argument (the question id, kind, options, categories, answers) is
+# compared by code and must stay exactly as in English. Of hints={...}, only the values may change.
+SHOWN_KEYWORDS = {"hints", "unit", "what"}
+CHECK_CALLS = {"check", "grade"}
+
+
 class _Strings(ast.NodeTransformer):
+    """Replace every string constant with a placeholder, recording (value, policy): 'text' (may
+    change if it is English text), 'shown' (may change: shown to the learner only) or 'locked'."""
+
     def __init__(self):
-        self.values: list[str] = []
+        self.values: list[tuple[str, str]] = []
+        self._policy = ["text"]
+
+    def _visit_under(self, node, policy):
+        self._policy.append(policy)
+        try:
+            return self.visit(node)
+        finally:
+            self._policy.pop()
+
+    def visit_Call(self, node):
+        name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+        if name not in CHECK_CALLS:
+            return self.generic_visit(node)
+        node.func = self.visit(node.func)
+        node.args = [self._visit_under(a, "locked") for a in node.args]
+        for kw in node.keywords:
+            if kw.arg == "hints" and isinstance(kw.value, ast.Dict):
+                kw.value.keys = [self._visit_under(k, "locked") if k is not None else None
+                                 for k in kw.value.keys]
+                kw.value.values = [self._visit_under(v, "shown") for v in kw.value.values]
+            else:
+                kw.value = self._visit_under(kw.value, "shown" if kw.arg in SHOWN_KEYWORDS else "locked")
+        return node
+
+    def visit_JoinedStr(self, node):
+        text = "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+        self.values.append((text, self._policy[-1]))
+        kept = [self.visit(v) for v in node.values if not isinstance(v, ast.Constant)]
+        return ast.copy_location(ast.JoinedStr(values=kept), node)
 
     def visit_Constant(self, node):
         if isinstance(node.value, str):
-            self.values.append(node.value)
+            self.values.append((node.value, self._policy[-1]))
             return ast.copy_location(ast.Constant("<str>"), node)
         return node
 
 
-def _shape(tree) -> tuple[str, list[str]]:
+def _shape(tree) -> tuple[str, list[tuple[str, str]]]:
     s = _Strings()
     tree = s.visit(copy.deepcopy(tree))
     return ast.dump(tree), s.values
@@ -254,8 +295,20 @@ def _hidden(source: str) -> str | None:
     return m.group(0) if m else None
 
 
-def code_difference(english: str, translated: str) -> str:
-    """Why this translation of a code cell changes more than comments and English text ('' if not)."""
+def hidden_strings(notebook) -> set[str]:
+    """Every string in the notebook's hidden tests: answers, which no translation may change."""
+    found: set[str] = set()
+    for cell in notebook.cells:
+        region = _hidden(cell.source) if cell.cell_type == "code" else None
+        tree = _parse(region) if region else None
+        if tree is not None:
+            found |= {v for v, _ in _shape(tree)[1]}
+    return found
+
+
+def code_difference(english: str, translated: str, protected: set[str] = frozenset()) -> str:
+    """Why this translation of a code cell changes more than comments and the text a learner reads
+    ('' if it does not). ``protected``: strings that must stay wherever they appear (answers)."""
     if _markers(english) != _markers(translated):
         return "nbgrader's ### BEGIN/END markers must stay exactly as in English"
     if _hidden(english) != _hidden(translated):
@@ -269,9 +322,13 @@ def code_difference(english: str, translated: str) -> str:
     zh_shape, zh_strings = _shape(zh_tree)
     if en_shape != zh_shape or len(en_strings) != len(zh_strings):
         return "only comments and English text in strings may change, not the code"
-    for en, zh in zip(en_strings, zh_strings):
-        if en != zh and not is_text(en):
-            return f"the string {en!r} is not English text (an answer, option, id or name): keep it as is"
+    for (en, policy), (zh, _) in zip(en_strings, zh_strings):
+        if en == zh:
+            continue
+        if policy == "locked" or en in protected:
+            return f"the string {en!r} is compared by the grader (an id, option, category or answer): keep it as is"
+        if policy == "text" and not is_text(en):
+            return f"the string {en!r} is not English text (a name, code or value): keep it as is"
     return ""
 
 
