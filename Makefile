@@ -36,12 +36,14 @@ build: $(STAMP)
 data: $(STAMP)
 	$(BIN)/python datasets/generate.py
 
-# Debian's chromium for the browser tests; installed where it is missing (needs root or sudo).
+# Debian's chromium for the browser tests, and Noto CJK so Chinese renders as glyphs, not empty
+# boxes; installed where they are missing (needs root or sudo).
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 browser:
-	@if [ ! -x $(CHROMIUM) ]; then \
-	  echo "Installing Debian's chromium for the browser tests"; \
+	@if [ ! -x $(CHROMIUM) ] || [ ! -e $(CJK_FONT) ]; then \
+	  echo "Installing Debian's chromium and fonts-noto-cjk for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
 
 # Debian's bubblewrap: every submission is graded in its own sandbox (see README, Security model).

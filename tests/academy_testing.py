@@ -57,3 +57,76 @@ def serve_voila(notebook: Path, env: dict | None = None, cwd: Path | None = None
             proc.kill()
         with contextlib.suppress(OSError):
             log.unlink()
+
+
+# ------------------------------------------------------------------ CJK glyphs, not tofu
+# Text a browser cannot find a font for is drawn as the fallback font's .notdef glyph: the same
+# empty box ("tofu") for every missing character. So a screenshot shows real glyphs when
+# different characters come out as different shapes, and tofu when they all look alike.
+CHAR_BOXES_JS = """el => {
+  const out = [];
+  const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let t = walk.nextNode(); t; t = walk.nextNode()) {
+    for (let i = 0; i < t.length; i++) {
+      const r = document.createRange(); r.setStart(t, i); r.setEnd(t, i + 1);
+      const b = r.getBoundingClientRect();
+      out.push([t.data[i], b.left, b.top, b.right, b.bottom]);
+    }
+  }
+  return out;
+}"""
+
+
+def glyph_shapes(png: bytes, boxes) -> dict:
+    """Each character's ink (dark pixels, cropped to their bounding box) from a screenshot.
+
+    ``boxes`` are ``[char, left, top, right, bottom]`` in the screenshot's pixels (what
+    :data:`CHAR_BOXES_JS` returns for a viewport screenshot at scale 1). A character that left no
+    ink maps to None.
+    """
+    import io
+    import math
+
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(png)).convert("L")
+    shapes = {}
+    for ch, left, top, right, bottom in boxes:
+        if ch.isspace():
+            continue
+        cell = img.crop((math.floor(left), math.floor(top), math.ceil(right), math.ceil(bottom)))
+        ink = cell.point(lambda v: 255 if v < 128 else 0)
+        bbox = ink.getbbox()
+        shapes[ch] = ink.crop(bbox) if bbox else None
+    return shapes
+
+
+def _same_shape(a, b) -> bool:
+    from PIL import ImageChops
+
+    if abs(a.width - b.width) > 1 or abs(a.height - b.height) > 1:
+        return False
+    w, h = min(a.width, b.width), min(a.height, b.height)
+    diff = ImageChops.difference(a.crop((0, 0, w, h)), b.crop((0, 0, w, h)))
+    return sum(diff.histogram()[1:]) <= 0.1 * w * h  # pixels that differ
+
+
+def distinct_glyphs(shapes: dict) -> int:
+    """How many different shapes the characters were drawn as (blank ones not counted)."""
+    seen: list = []
+    for shape in shapes.values():
+        if shape is not None and not any(_same_shape(shape, s) for s in seen):
+            seen.append(shape)
+    return len(seen)
+
+
+def fontconfig_without_cjk(folder: Path) -> dict:
+    """Environment for a Chromium that sees only DejaVu/Liberation fonts (no CJK): the negative control."""
+    dirs = [d for d in ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/truetype/liberation")
+            if Path(d).is_dir()]
+    conf = folder / "fonts-no-cjk.conf"
+    conf.write_text('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+                    + "".join(f"  <dir>{d}</dir>\n" for d in dirs)
+                    + f"  <cachedir>{folder / 'fontconfig-cache'}</cachedir>\n</fontconfig>\n",
+                    encoding="utf-8")
+    return {**os.environ, "FONTCONFIG_FILE": str(conf)}

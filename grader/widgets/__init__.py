@@ -3,6 +3,7 @@
 Every widget module keeps what it decides (which wording is flagged, whether steps are in order,
 which transcript lines break a standard) in functions and dataclasses that tests call without a
 browser, and a thin ipywidgets class on top that only collects input and shows the result.
-Rules and exercise content live in data files next to the code (``phrase_rules.yaml``,
-``call_steps.yaml``) or in ``datasets/``, so trainers can change them without touching Python.
+Rules and exercise content live in data files next to the code (``phrase_rules.yaml`` and
+``phrase_rules.zh-CN.yaml``, ``call_steps.yaml``) or in ``datasets/``, so trainers can change them
+without touching Python.
 """

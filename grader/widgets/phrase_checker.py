@@ -2,12 +2,24 @@
 
 The learner types what they would say; :func:`analyse` returns a list of :class:`Finding`, each
 saying which rule fired, how serious it is (``forbidden``, ``discouraged`` or ``missing-part``),
-why it matters on a call and a better way to say it. The rules are data
-(``phrase_rules.yaml``, or any file with the same schema passed to :func:`load_rules`), English
-regular expressions matched case-insensitively, sentence by sentence, so the same engine serves
-Module 1 (greetings, closings, hold and transfer) and later modules (e.g. rewriting negative
-sentences, with ``categories={"negative", ...}``). :class:`PhraseChecker` is the thin ipywidgets
-front end used in the lessons.
+why it matters on a call and a better way to say it. The rules are data, one file per course
+language (``phrase_rules.yaml`` for English, ``phrase_rules.zh-CN.yaml`` for Simplified Chinese,
+or any file with the same schema passed to :func:`load_rules`): regular expressions matched
+case-insensitively, sentence by sentence, so the same engine serves Module 1 (greetings,
+closings, hold and transfer) and later modules (e.g. rewriting negative sentences, with
+``categories={"negative", ...}``). :class:`PhraseChecker` is the thin ipywidgets front end used
+in the lessons; its labels follow the course language.
+
+Chinese is written without spaces, so the Chinese rules use no ``\b`` (in Python every CJK
+character is a word character, so ``\b`` never falls inside a Chinese phrase, and ``\bCRM\b``
+misses "在CRM里"). They say what may stand before and after a phrase with lookarounds instead,
+e.g. 不知道 not preceded by 您/你 (the caller's not knowing) and not followed by 您 (the polite
+"不知道您现在方便吗"). Sentences end at 。！？；… as well as at . ! ? ; and new lines.
+We looked at a segmenter (jieba 0.42.1) and left it out: the decisions that matter here are
+about a phrase's neighbours, not about where words end (jieba cuts "这个我不知道" and
+"您不知道也没关系" into the same 不/知道, and "这不归我管" into 这不归/我管, across the phrase
+we look for), its last release is from 2020, it adds a 40 MB dictionary and a two-second first
+load, and trainers can read and edit a regular expression but not a tokeniser's output.
 """
 from __future__ import annotations
 
@@ -20,15 +32,42 @@ from typing import Iterable, Sequence
 
 import yaml
 
+try:
+    from grader.i18n import current_language
+except ImportError:  # grader.i18n comes with the zh-CN edition; until then the course is English
+    def current_language() -> str:
+        return "en"
+
 RULES_FILE = Path(__file__).with_name("phrase_rules.yaml")
+RULES_FILES = {"en": RULES_FILE, "zh-CN": Path(__file__).with_name("phrase_rules.zh-CN.yaml")}
 SEVERITIES = ("forbidden", "discouraged", "missing-part")
 MODES = ("any", "greeting", "closing")
-_SENTENCE = re.compile(r"(?:[^.!?;\n]|(?<=\d)\.(?=\d))+(?:[.!?;]+|\n|$)")
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+# A sentence ends at . ! ? ; (not a decimal point), at 。．！？；… ⋯ (with any closing quotes
+# or brackets after them) or at a new line; the Chinese comma ，and the enumeration comma 、 do not.
+_ENDS = ".!?;\u3002\uff0e\uff01\uff1f\uff1b\u2026\u22ef"
+_SENTENCE = re.compile(rf"(?:[^{_ENDS}\n]|(?<=\d)\.(?=\d))+(?:[{_ENDS}]+[\u201d\u300d\u300f\uff09\u300b]*|\n|$)")
+# What patterns see: straight apostrophes, ASCII letters and digits for their full-width forms
+# (工号１０２４ is 工号1024) and a plain space for the ideographic one. One character for one, so
+# a finding's start/end still point into the learner's own text.
+_NORMALISE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u3000": " ",
+                            **{chr(c): chr(c - 0xFEE0) for c in (*range(0xFF10, 0xFF1A),
+                                                                 *range(0xFF21, 0xFF3B),
+                                                                 *range(0xFF41, 0xFF5B))}})
 
 
 class RulesError(ValueError):
     """A rules file a trainer must fix: the message names the file, the rule and the field."""
+
+
+def normalise_lang(lang: str | None) -> str:
+    """``"en"`` or ``"zh-CN"`` for a language tag (``None``: the course's current language)."""
+    tag = current_language() if lang is None else lang
+    key = str(tag).strip().replace("_", "-").lower()
+    if key == "en" or key.startswith("en-"):
+        return "en"
+    if key in ("zh", "zh-cn", "zh-hans", "zh-hans-cn", "zh-sg"):
+        return "zh-CN"
+    raise ValueError(f"no phrase rules for language {tag!r}; available: {', '.join(RULES_FILES)}")
 
 
 # --------------------------------------------------------------------------- data
@@ -58,6 +97,7 @@ class RuleSet:
     parts: dict  # mode -> tuple[Rule, ...]
     company: str
     path: Path | None = None
+    lang: str = "en"  # the file's `language:`; picks the widget's labels
 
     def by_id(self, rule_id: str) -> Rule:
         for r in self.all_rules():
@@ -151,6 +191,9 @@ def load_rules(path: str | Path | None = None, company: str | None = None) -> Ru
         raise RulesError(f"{p}: not valid YAML ({exc})") from None
     if not isinstance(data, dict) or "rules" not in data:
         raise RulesError(f"{p}: expected a mapping with a 'rules:' list (see phrase_rules.yaml)")
+    lang = data.get("language") or "en"
+    if not isinstance(lang, str):
+        raise RulesError(f"{p.name}: language must be a tag such as en or zh-CN, got {lang!r}")
     company = company or (data.get("defaults") or {}).get("company") or "our company"
     shared = data.get("shared") or {}
     rules = tuple(_build_rule(r, f"{p.name} rules[{i}]", shared, company, None)
@@ -165,18 +208,22 @@ def load_rules(path: str | Path | None = None, company: str | None = None) -> Ru
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise RulesError(f"{p.name}: rule ids must be unique; repeated: {', '.join(dupes)}")
-    return RuleSet(rules=rules, parts=parts, company=company, path=p)
+    return RuleSet(rules=rules, parts=parts, company=company, path=p, lang=lang)
 
 
-@lru_cache(maxsize=8)
-def default_rules(company: str | None = None) -> RuleSet:
-    """The course's rules, loaded once per company name."""
-    return load_rules(RULES_FILE, company)
+def default_rules(company: str | None = None, lang: str = "en") -> RuleSet:
+    """The course's rules for ``lang`` (``"en"`` or ``"zh-CN"``), loaded once per company name."""
+    return _default_rules(company, normalise_lang(lang))
+
+
+@lru_cache(maxsize=16)
+def _default_rules(company: str | None, lang: str) -> RuleSet:
+    return load_rules(RULES_FILES[lang], company)
 
 
 # --------------------------------------------------------------------------- analysis
 def sentences(text: str) -> list[tuple[int, int]]:
-    """Spans (start, end) of the sentences in ``text`` (split on . ! ? ; and new lines)."""
+    """Spans (start, end) of the sentences in ``text`` (split on . ! ? ; 。！？；… and new lines)."""
     return [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group().strip()]
 
 
@@ -186,19 +233,21 @@ def _unless_hit(rule: Rule, sentence: str, text: str) -> bool:
 
 
 def analyse(text: str, mode: str = "any", *, rules: RuleSet | None = None,
-            categories: Iterable[str] | None = None, company: str | None = None) -> list[Finding]:
+            categories: Iterable[str] | None = None, company: str | None = None,
+            lang: str | None = None) -> list[Finding]:
     """Flag wording to avoid in ``text``, and (for ``greeting``/``closing``) the parts it lacks.
 
     Findings come forbidden first, then discouraged (in text order), then missing parts.
     ``categories`` limits the wording rules to those tags (missing parts are still checked).
+    Without ``rules``, the course's rules for ``lang`` are used (default: the course language).
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     if not isinstance(text, str):
         raise TypeError(f"text must be a string, got {type(text).__name__}")
-    rs = rules or default_rules(company)
+    rs = rules or default_rules(company, normalise_lang(lang))
     cats = set(categories) if categories is not None else None
-    norm = text.translate(_APOSTROPHES)
+    norm = text.translate(_NORMALISE)
     found: list[Finding] = []
     for rule in rs.rules:
         if cats is not None and rule.category not in cats:
@@ -223,28 +272,77 @@ def analyse(text: str, mode: str = "any", *, rules: RuleSet | None = None,
     return found
 
 
-def required_parts(mode: str, rules: RuleSet | None = None) -> list[str]:
+def required_parts(mode: str, rules: RuleSet | None = None, lang: str | None = None) -> list[str]:
     """Titles of the parts a ``greeting`` or ``closing`` must contain (empty for ``any``)."""
-    rs = rules or default_rules()
+    rs = rules or default_rules(lang=normalise_lang(lang))
     return [p.title for p in rs.parts.get(mode, ())]
 
 
 # --------------------------------------------------------------------------- presentation
 ICONS = {"forbidden": "⛔", "discouraged": "⚠️", "missing-part": "➕"}
-LABELS = {"forbidden": "Never say", "discouraged": "Better avoided", "missing-part": "Missing"}
 COLOURS = {"forbidden": "#fdecea", "discouraged": "#fff8e1", "missing-part": "#eef2f7"}
-_NOUN = {"greeting": "greeting", "closing": "closing", "any": "wording"}
+# What the widget itself says, one dict per language (to move to gettext catalogs with the rest
+# of the course's strings). Labels that end in a separator carry it: ": " in English, "：" in Chinese.
+TEXTS = {
+    "en": {
+        "severity": {"forbidden": "Never say", "discouraged": "Better avoided", "missing-part": "Missing"},
+        "noun": {"greeting": "greeting", "closing": "closing", "any": "wording"},
+        "clean_any": "✅ Nothing to flag: no wording from the avoid-list.",
+        "clean_mode": "✅ A complete {noun}: every required part is there and nothing needs rewording.",
+        "count": "{n} to work on: {bits}.",
+        "bit": "{n} {label}",
+        "bit_sep": ", ",
+        "sep": ": ",
+        "empty": "✏️ Type what you would say to the caller, then press <b>Check my wording</b>.",
+        "why": "Why: ",
+        "better": "Better: ",
+        "note": "The checker reads words only: tone, pace and warmth are for your trainer and your own ear.",
+        "button": "Check my wording",
+        "placeholder": {"greeting": "Type the first words you would say when you pick up a call…",
+                        "closing": "Type how you would end a call…",
+                        "any": "Type a sentence you would say to a caller…"},
+        "intro_parts": "<b>Required parts of a {noun}:</b> {parts}",
+        "parts_sep": ", ",
+        "intro_any": "<b>Check your wording</b> against the avoid-list.",
+    },
+    "zh-CN": {
+        "severity": {"forbidden": "禁止使用", "discouraged": "尽量避免", "missing-part": "缺少"},
+        "noun": {"greeting": "问候语", "closing": "结束语", "any": "说法"},
+        "clean_any": "✅ 没有发现需要避免的说法。",
+        "clean_mode": "✅ {noun}完整：该说的都说到了，措辞也不用改。",
+        "count": "有 {n} 处需要改进：{bits}。",
+        "bit": "{label} {n} 处",
+        "bit_sep": "，",
+        "sep": "：",
+        "empty": "✏️ 请输入您想对客户说的话，然后点击<b>检查我的说法</b>。",
+        "why": "原因：",
+        "better": "可以这样说：",
+        "note": "检查器只看用词；语气、语速和亲和力，还要靠培训师和您自己的耳朵来把关。",
+        "button": "检查我的说法",
+        "placeholder": {"greeting": "输入您接起电话后说的第一句话……",
+                        "closing": "输入您结束通话时会说的话……",
+                        "any": "输入一句您会对客户说的话……"},
+        "intro_parts": "<b>{noun}应包含：</b>{parts}",
+        "parts_sep": "、",
+        "intro_any": "<b>检查您的说法</b>，看看有没有用到应当避免的措辞。",
+    },
+}
+LABELS = TEXTS["en"]["severity"]  # English labels, as before
 
 
-def summary(findings: Sequence[Finding], mode: str = "any") -> str:
+def _texts(lang: str | None) -> dict:
+    """The widget's strings for ``lang``; English for a language without its own."""
+    return TEXTS.get(lang or "en", TEXTS["en"])
+
+
+def summary(findings: Sequence[Finding], mode: str = "any", lang: str = "en") -> str:
     """One line for the learner: clean, or how many flags of each kind."""
+    t = _texts(lang)
     if not findings:
-        if mode == "any":
-            return "✅ Nothing to flag: no wording from the avoid-list."
-        return f"✅ A complete {_NOUN[mode]}: every required part is there and nothing needs rewording."
+        return t["clean_any"] if mode == "any" else t["clean_mode"].format(noun=t["noun"][mode])
     counts = {s: sum(f.severity == s for f in findings) for s in SEVERITIES}
-    bits = [f"{n} {LABELS[s].lower()}" for s, n in counts.items() if n]
-    return f"{len(findings)} to work on: " + ", ".join(bits) + "."
+    bits = [t["bit"].format(n=n, label=t["severity"][s].lower()) for s, n in counts.items() if n]
+    return t["count"].format(n=len(findings), bits=t["bit_sep"].join(bits))
 
 
 def highlight(text: str, findings: Sequence[Finding]) -> str:
@@ -262,28 +360,35 @@ def highlight(text: str, findings: Sequence[Finding]) -> str:
     return "".join(out)
 
 
-def render_html(text: str, findings: Sequence[Finding], mode: str = "any") -> str:
-    """The result panel: summary, the text with flags marked, then one card per finding."""
+def render_html(text: str, findings: Sequence[Finding], mode: str = "any", lang: str = "en") -> str:
+    """The result panel: summary, the text with flags marked, then one card per finding.
+
+    The panel carries ``lang``, so the browser picks the right glyphs (Simplified, not Japanese,
+    forms of shared characters) and quote marks.
+    """
+    t = _texts(lang)
+    tag = html.escape(lang or "en")
     if not text.strip():
-        return ('<div class="academy-phrase-empty" style="font-family:sans-serif">✏️ Type what you '
-                'would say to the caller, then press <b>Check my wording</b>.</div>')
+        return (f'<div class="academy-phrase-empty" lang="{tag}" style="font-family:sans-serif">'
+                f'{t["empty"]}</div>')
     ok = not findings
     head = (f'<div class="academy-phrase-summary" data-clean="{str(ok).lower()}" '
-            f'style="font-weight:bold;margin-bottom:6px">{html.escape(summary(findings, mode))}</div>')
-    quoted = (f'<div style="border-left:3px solid #bbb;padding:4px 8px;margin:6px 0;white-space:pre-wrap">'
-              f"{highlight(text, findings)}</div>")
+            f'style="font-weight:bold;margin-bottom:6px">{html.escape(summary(findings, mode, lang))}</div>')
+    quoted = (f'<div class="academy-phrase-quoted" style="border-left:3px solid #bbb;padding:4px 8px;'
+              f'margin:6px 0;white-space:pre-wrap">{highlight(text, findings)}</div>')
     cards = []
     for f in findings:
         said = f' <q>{html.escape(f.quote)}</q>' if f.quote else ""
+        label = t["severity"][f.severity] + t["sep"]
         cards.append(
             f'<li class="academy-finding" data-rule="{html.escape(f.rule_id)}" data-severity="{f.severity}" '
             f'style="background:{COLOURS[f.severity]};padding:6px 10px;margin:4px 0;border-radius:6px;list-style:none">'
-            f"{ICONS[f.severity]} <b>{LABELS[f.severity]}: {html.escape(f.title)}</b>{said}<br>"
-            f"<i>Why:</i> {html.escape(f.why)}<br><i>Better:</i> {html.escape(f.better)}</li>")
-    note = ('<div style="color:#666;font-size:90%;margin-top:6px">The checker reads words only: '
-            "tone, pace and warmth are for your trainer and your own ear.</div>")
+            f"{ICONS[f.severity]} <b>{html.escape(label + f.title)}</b>{said}<br>"
+            f"<i>{html.escape(t['why'])}</i>{html.escape(f.why)}<br>"
+            f"<i>{html.escape(t['better'])}</i>{html.escape(f.better)}</li>")
+    note = f'<div style="color:#666;font-size:90%;margin-top:6px">{html.escape(t["note"])}</div>'
     body = f'<ul style="padding-left:0;margin:0">{"".join(cards)}</ul>' if cards else ""
-    return f'<div style="font-family:sans-serif">{head}{quoted}{body}{note}</div>'
+    return f'<div lang="{tag}" style="font-family:sans-serif">{head}{quoted}{body}{note}</div>'
 
 
 # --------------------------------------------------------------------------- widget
@@ -296,46 +401,47 @@ def _widgets():
 class PhraseChecker:
     """Text box + button + result panel. ``PhraseChecker(mode="greeting")`` as a cell's last line.
 
+    ``lang`` (``"en"`` or ``"zh-CN"``) picks the rules and the labels; by default the course's
+    current language, or the language of ``rules`` when those are given.
     The parts live in :attr:`box` (displayed), :attr:`text`, :attr:`button` and :attr:`result`;
     :meth:`check` does what the button does, so notebooks and tests can drive it directly.
     """
 
-    PLACEHOLDERS = {
-        "greeting": "Type the first words you would say when you pick up a call…",
-        "closing": "Type how you would end a call…",
-        "any": "Type a sentence you would say to a caller…",
-    }
+    PLACEHOLDERS = TEXTS["en"]["placeholder"]
 
     def __init__(self, mode: str = "any", *, company: str | None = None, value: str = "",
                  rules: RuleSet | None = None, categories: Iterable[str] | None = None,
-                 description: str | None = None):
+                 description: str | None = None, lang: str | None = None):
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
         w = _widgets()
         self.mode, self.company = mode, company
-        self.rules = rules or default_rules(company)
+        self.lang = normalise_lang(lang) if lang is not None or rules is None else rules.lang
+        self.rules = rules or default_rules(company, self.lang)
         self.categories = set(categories) if categories is not None else None
         self.findings: list[Finding] = []
-        self.text = w.Textarea(value=value, placeholder=self.PLACEHOLDERS[mode],
+        t = _texts(self.lang)
+        self.text = w.Textarea(value=value, placeholder=t["placeholder"][mode],
                                layout=w.Layout(width="100%", height="80px"))
         self.text.add_class("academy-phrase-input")
-        self.button = w.Button(description="Check my wording", button_style="primary", icon="check",
+        self.button = w.Button(description=t["button"], button_style="primary", icon="check",
                                layout=w.Layout(width="auto", min_width="180px"))  # the whole label shows
         self.button.add_class("academy-phrase-check")
         self.result = w.HTML(value="")
         self.result.add_class("academy-phrase-result")
         self.button.on_click(lambda _b: self.check())
         parts = required_parts(mode, self.rules)
-        intro = description or (f"<b>Required parts of a {mode}:</b> " + ", ".join(parts) if parts else
-                                "<b>Check your wording</b> against the avoid-list.")
-        self.box = w.VBox([w.HTML(intro), self.text, self.button, self.result])
+        intro = description or (t["intro_parts"].format(noun=t["noun"][mode], parts=html.escape(
+            t["parts_sep"].join(parts))) if parts else t["intro_any"])
+        self.box = w.VBox([w.HTML(f'<div lang="{html.escape(self.lang)}">{intro}</div>'),
+                           self.text, self.button, self.result])
         self.box.add_class("academy-phrase-checker")
 
     def check(self) -> list[Finding]:
         """Analyse the current text and show the result; returns the findings."""
         text = self.text.value or ""
         self.findings = analyse(text, self.mode, rules=self.rules, categories=self.categories) if text.strip() else []
-        self.result.value = render_html(text, self.findings, self.mode)
+        self.result.value = render_html(text, self.findings, self.mode, self.lang)
         return self.findings
 
     def _ipython_display_(self):

@@ -1,83 +1,106 @@
 """Tests for grader.widgets.phrase_checker: the rules, the analysis and the thin widget."""
 from __future__ import annotations
 
+import re
 import textwrap
 
 import pytest
+import yaml
 
 from grader.widgets import phrase_checker as pc
 
 RULES = pc.default_rules()
+RULES_ZH = pc.default_rules(lang="zh-CN")
+RULESETS = {"en": RULES, "zh-CN": RULES_ZH}
 MODEL_GREETING = "Good morning, Bluewater Broadband, this is Grace. How may I help you today?"
 MODEL_CLOSING = ("Is there anything else I can help you with today? Thank you for calling Bluewater "
                  "Broadband, and please feel free to call us again any time. My agent ID is 1041. "
                  "Have a lovely afternoon!")
+MODEL_GREETING_ZH = "您好，蓝湾宽带，工号1024为您服务，请问有什么可以帮您？"
+MODEL_CLOSING_ZH = ("请问还有其他可以帮您的吗？感谢您的来电，以后有任何需要，欢迎随时致电蓝湾宽带。"
+                    "工号1024很高兴为您服务，祝您生活愉快，再见！")
+ZH_ONLY = {"dont-know", "wei-opening", "plain-ni"}
 
 
-def ids(text, mode="any", **kw):
-    return [f.rule_id for f in pc.analyse(text, mode, **kw)]
+def _tag(i, text):
+    """A test id: the text's start where pytest can show it, else its number (pytest escapes CJK)."""
+    return text[:30] if text.isascii() else str(i)
+
+
+def ids(text, mode="any", lang="en", **kw):
+    return [f.rule_id for f in pc.analyse(text, mode, lang=lang, **kw)]
 
 
 def _rule_examples(key):
-    for rule in RULES.rules:
-        for ex in rule.examples.get(key, []):
-            yield pytest.param(rule.id, ex, id=f"{rule.id}:{ex[:30]}")
+    for lang, rules in RULESETS.items():
+        for rule in rules.rules:
+            for i, ex in enumerate(rule.examples.get(key, [])):
+                yield pytest.param(lang, rule.id, ex, id=f"{lang}:{rule.id}:{_tag(i, ex)}")
 
 
 def _part_examples(key):
-    for mode, parts in RULES.parts.items():
-        for part in parts:
-            for ex in part.examples.get(key, []):
-                yield pytest.param(mode, part.id, ex, id=f"{part.id}:{ex[:30]}")
+    for lang, rules in RULESETS.items():
+        for mode, parts in rules.parts.items():
+            for part in parts:
+                for i, ex in enumerate(part.examples.get(key, [])):
+                    yield pytest.param(lang, mode, part.id, ex, id=f"{lang}:{part.id}:{_tag(i, ex)}")
 
 
-def test_every_rule_has_examples_both_ways():
+@pytest.mark.parametrize("lang", RULESETS)
+def test_every_rule_has_examples_both_ways(lang):
     """Does every wording rule come with at least two sentences it flags and two near misses it leaves alone?"""
-    thin = [r.id for r in RULES.rules
+    rules = RULESETS[lang]
+    thin = [r.id for r in rules.rules
             if len(r.examples.get("fires", [])) < 2 or len(r.examples.get("passes", [])) < 2]
     assert not thin, f"rules without enough examples: {thin}"
-    thin_parts = [p.id for ps in RULES.parts.values() for p in ps
+    thin_parts = [p.id for ps in rules.parts.values() for p in ps
                   if not p.examples.get("present") or not p.examples.get("absent")]
     assert not thin_parts
 
 
-@pytest.mark.parametrize("rule_id,sentence", list(_rule_examples("fires")))
-def test_rule_fires_on_its_examples(rule_id, sentence):
+@pytest.mark.parametrize("lang,rule_id,sentence", list(_rule_examples("fires")))
+def test_rule_fires_on_its_examples(lang, rule_id, sentence):
     """Does each rule flag the sentences written to show it?"""
-    assert rule_id in ids(sentence), f"{rule_id} did not flag {sentence!r}"
+    assert rule_id in ids(sentence, lang=lang), f"{rule_id} did not flag {sentence!r}"
 
 
-@pytest.mark.parametrize("rule_id,sentence", list(_rule_examples("passes")))
-def test_rule_ignores_its_near_misses(rule_id, sentence):
+@pytest.mark.parametrize("lang,rule_id,sentence", list(_rule_examples("passes")))
+def test_rule_ignores_its_near_misses(lang, rule_id, sentence):
     """Does each rule leave alone the look-alike sentences that are fine on a call?"""
-    assert rule_id not in ids(sentence), f"{rule_id} wrongly flagged {sentence!r}"
+    assert rule_id not in ids(sentence, lang=lang), f"{rule_id} wrongly flagged {sentence!r}"
 
 
-@pytest.mark.parametrize("mode,part_id,text", list(_part_examples("present")))
-def test_part_found_when_present(mode, part_id, text):
+@pytest.mark.parametrize("lang,mode,part_id,text", list(_part_examples("present")))
+def test_part_found_when_present(lang, mode, part_id, text):
     """Is a greeting/closing part recognised when the text contains it?"""
-    assert part_id not in ids(text, mode)
+    assert part_id not in ids(text, mode, lang=lang)
 
 
-@pytest.mark.parametrize("mode,part_id,text", list(_part_examples("absent")))
-def test_part_reported_when_absent(mode, part_id, text):
+@pytest.mark.parametrize("lang,mode,part_id,text", list(_part_examples("absent")))
+def test_part_reported_when_absent(lang, mode, part_id, text):
     """Is a missing greeting/closing part reported?"""
-    assert part_id in ids(text, mode)
+    assert part_id in ids(text, mode, lang=lang)
 
 
-@pytest.mark.parametrize("rule", RULES.rules, ids=lambda r: r.id)
-def test_better_wording_passes_every_rule(rule):
+@pytest.mark.parametrize("lang,rule", [pytest.param(lang, r, id=f"{lang}:{r.id}")
+                                       for lang, rs in RULESETS.items() for r in rs.rules])
+def test_better_wording_passes_every_rule(lang, rule):
     """Does the 'better' wording we suggest pass the checker itself?"""
-    assert ids(rule.better) == [], f"{rule.id}'s better wording is flagged: {ids(rule.better)}"
+    assert ids(rule.better, lang=lang) == [], f"{rule.id}'s better wording is flagged: {ids(rule.better, lang=lang)}"
 
 
-@pytest.mark.parametrize("mode,text", [("greeting", MODEL_GREETING), ("closing", MODEL_CLOSING),
-                                       ("greeting", "Good afternoon, thank you for calling, Wei speaking. What can I do for you?"),
-                                       ("closing", "Anything else today? Thanks for calling, feel free to ring us any time. "
-                                                   "You've been speaking with Grace. Take care.")])
-def test_model_utterances_pass_clean(mode, text):
+@pytest.mark.parametrize("lang,mode,text", [
+    ("en", "greeting", MODEL_GREETING), ("en", "closing", MODEL_CLOSING),
+    ("en", "greeting", "Good afternoon, thank you for calling, Wei speaking. What can I do for you?"),
+    ("en", "closing", "Anything else today? Thanks for calling, feel free to ring us any time. "
+                      "You've been speaking with Grace. Take care."),
+    ("zh-CN", "greeting", MODEL_GREETING_ZH), ("zh-CN", "closing", MODEL_CLOSING_ZH),
+    ("zh-CN", "greeting", "下午好，欢迎致电蓝湾宽带，我是客服代表王芳，请问您需要办理什么业务？"),
+    ("zh-CN", "closing", "您还有别的问题吗？谢谢您的耐心，期待下次再为您服务。本次为您服务的是王芳，祝您周末愉快！"),
+])
+def test_model_utterances_pass_clean(lang, mode, text):
     """Does a complete, courteous greeting or closing pass with no flags at all?"""
-    assert pc.analyse(text, mode) == []
+    assert pc.analyse(text, mode, lang=lang) == []
 
 
 def test_poor_greeting_lists_each_missing_part_with_reason():
@@ -141,13 +164,15 @@ def test_bad_mode_and_bad_input_are_refused():
         pc.analyse(42)
 
 
-def test_rule_standards_exist_in_the_dataset():
+@pytest.mark.parametrize("lang", RULESETS)
+def test_rule_standards_exist_in_the_dataset(lang):
     """Does every rule that cites a service standard cite one that exists in datasets/service_standards.yaml?"""
     from grader.datasets.transcripts import load_standards
 
     known = load_standards()
-    cited = {r.id: r.standard for r in RULES.all_rules() if r.standard}
-    assert len(cited) == len(RULES.all_rules())
+    rules = RULESETS[lang]
+    cited = {r.id: r.standard for r in rules.all_rules() if r.standard}
+    assert len(cited) == len(rules.all_rules())
     assert {rid: s for rid, s in cited.items() if s not in known} == {}
 
 
@@ -199,6 +224,7 @@ def test_custom_rules_file_works(tmp_path):
     (GOOD_RULE + GOOD_RULE.split("rules:\n")[1], "unique"),
     (GOOD_RULE.replace("        better: bar\n", "        better: bar\n        unless: nothere\n"), "not under 'shared:'"),
     ("rules: [\n", "not valid YAML"),
+    (GOOD_RULE + "    language: [en]\n", "language must be"),
 ])
 def test_broken_rules_file_gives_actionable_error(tmp_path, body, message):
     """Does a broken rules file raise an error naming the rule and the problem?"""
@@ -231,3 +257,125 @@ def test_widget_button_updates_result():
     w.text.value = MODEL_GREETING
     w.button.click()
     assert w.findings == [] and 'data-clean="true"' in w.result.value
+
+
+# ------------------------------------------------------------------ the Chinese checker
+def test_chinese_rules_line_up_with_the_english_ones():
+    """Do the zh-CN rules keep the English ids (same severity, same standard), so a finding means the same in both editions?"""
+    en = {r.id: r for r in RULES.all_rules()}
+    zh = {r.id: r for r in RULES_ZH.all_rules()}
+    assert set(zh) - set(en) == ZH_ONLY
+    assert {m: [p.id for p in ps] for m, ps in RULES_ZH.parts.items()} == \
+        {m: [p.id for p in ps] for m, ps in RULES.parts.items()}
+    shared = set(zh) & set(en)
+    assert {i for i in shared if (zh[i].severity, zh[i].standard) != (en[i].severity, en[i].standard)} == set()
+    assert RULES_ZH.lang == "zh-CN" and RULES.lang == "en" and RULES_ZH.company == "蓝湾宽带"
+
+
+def test_chinese_patterns_use_no_word_boundaries():
+    """Does no Chinese pattern rely on \\b, which never falls between two Chinese characters?"""
+    data = yaml.safe_load(pc.RULES_FILES["zh-CN"].read_text(encoding="utf-8"))
+    pats = [p for r in data["rules"] for p in r["patterns"]]
+    pats += [p for items in data["parts"].values() for r in items for p in r["patterns"]]
+    pats += [p for ps in data["shared"].values() for p in ps]
+    assert [p for p in pats if re.search(r"\\[bB]", p)] == []
+    assert re.search(r"\bCRM\b", "在CRM里") is None  # why: CJK characters are word characters
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("这个我不知道。", True),                      # the agent's own 不知道
+    ("我不知道……我马上为您查询。", True),           # a promise after it does not unsay it
+    ("您不知道也没关系，我来帮您查。", False),       # the caller's not knowing
+    ("不知道您现在方便接听吗？", False),             # the polite softener
+    ("我不知道您的套餐为什么多扣了钱。", True),      # 我 + 不知道 + 您: the agent's ignorance
+])
+def test_dont_know_judges_by_the_neighbours(text, expected):
+    """Does 不知道 fire on the agent's own brush-off and not on the caller's not knowing or a polite softener?"""
+    assert ("dont-know" in ids(text, lang="zh-CN")) is expected
+
+
+def test_poor_chinese_greeting_flags_dont_know_and_missing_offer():
+    """Does a greeting that answers 这个我不知道 get the forbidden flag, quoting the words, and the missing offer of help?"""
+    text = "您好，蓝湾宽带，工号1024。这个我不知道。"
+    found = pc.analyse(text, "greeting", lang="zh-CN")
+    assert [(f.rule_id, f.severity) for f in found] == [("dont-know", "forbidden"),
+                                                         ("greeting-offer-help", "missing-part")]
+    assert found[0].quote == "不知道" and text[found[0].start:found[0].end] == "不知道"
+
+
+def test_chinese_sentences_end_at_full_width_punctuation():
+    """Are 。！？；… sentence ends (with closing quotes kept), while ，、 and a decimal point are not?"""
+    text = "您好！费用是86.40元，对吗？我不知道……我马上查；“好的。”再见"
+    parts = [text[a:b] for a, b in pc.sentences(text)]
+    assert parts == ["您好！", "费用是86.40元，对吗？", "我不知道……", "我马上查；", "“好的。”", "再见"]
+
+
+def test_permission_counts_only_in_the_same_chinese_sentence():
+    """Does 好吗 after a comma excuse a hold, but not when a full stop comes between?"""
+    assert "hold-without-permission" not in ids("请您稍等一下，好吗？", lang="zh-CN")
+    assert "hold-without-permission" in ids("请您稍等一下。好吗？", lang="zh-CN")
+
+
+def test_mixed_chinese_and_english_text():
+    """Does each language's checker find its own wording in a mixed text, with quotes pointing at the learner's words?"""
+    text = "Hello! 这个我不知道. Please hold on，我去问问。"
+    zh = pc.analyse(text, lang="zh-CN")
+    en = pc.analyse(text, lang="en")
+    assert [f.rule_id for f in zh] == ["dont-know"] and zh[0].quote == "不知道"
+    assert [f.rule_id for f in en] == ["hold-without-permission"] and en[0].quote == "Please hold"
+    assert all(text[f.start:f.end] == f.quote for f in zh + en)
+
+
+def test_full_width_digits_and_letters_count():
+    """Is 工号１０２４ (full-width digits, as some input methods type them) an agent number, and ＣＲＭ jargon?"""
+    assert "greeting-own-name" not in ids("您好，蓝湾宽带，工号１０２４为您服务。", "greeting", lang="zh-CN")
+    found = pc.analyse("我在ＣＲＭ里看到了。", lang="zh-CN")
+    assert [f.quote for f in found] == ["ＣＲＭ"]
+
+
+def test_chinese_company_name_can_be_configured():
+    """Does the Chinese greeting accept another company when the widget is set up for it?"""
+    text = "您好，北辰，工号1024为您服务，请问有什么可以帮您？"
+    assert "greeting-company" in ids(text, "greeting", lang="zh-CN")
+    assert ids(text, "greeting", lang="zh-CN", company="北辰") == []
+
+
+@pytest.mark.parametrize("tag,expected", [("en", "en"), ("en_GB", "en"), ("zh-CN", "zh-CN"), ("zh_CN", "zh-CN"),
+                                          ("zh", "zh-CN"), ("zh-Hans", "zh-CN")])
+def test_language_tags(tag, expected):
+    """Are the usual spellings of English and Simplified Chinese accepted?"""
+    assert pc.normalise_lang(tag) == expected
+    assert pc.default_rules(lang=tag).lang == expected
+
+
+def test_unknown_language_is_refused():
+    """Is a language without rules refused with the list of those there are?"""
+    with pytest.raises(ValueError, match="available: en, zh-CN"):
+        pc.default_rules(lang="fr")
+
+
+def test_course_language_is_the_default(monkeypatch):
+    """With no lang given, do analyse and the widget follow the course's current language?"""
+    monkeypatch.setattr(pc, "current_language", lambda: "zh-CN")
+    assert [f.rule_id for f in pc.analyse("这个我不知道。")] == ["dont-know"]
+    w = pc.PhraseChecker(mode="greeting")
+    assert w.lang == "zh-CN" and w.rules.lang == "zh-CN" and w.button.description == "检查我的说法"
+    monkeypatch.setattr(pc, "current_language", lambda: "en")
+    assert pc.PhraseChecker(mode="greeting").button.description == "Check my wording"
+    assert pc.PhraseChecker(rules=RULES_ZH).lang == "zh-CN"  # given rules bring their language
+
+
+def test_chinese_widget_labels_and_result():
+    """Does the zh-CN widget speak Chinese: intro, placeholder, summary, labels, and lang on the panel?"""
+    w = pc.PhraseChecker(mode="greeting", lang="zh-CN")
+    assert "问候语应包含：" in w.box.children[0].value and "工号或姓名" in w.box.children[0].value
+    assert w.text.placeholder.startswith("输入您接起电话后")
+    w.text.value = "您好，蓝湾宽带，工号1024。这个我不知道。"
+    w.button.click()
+    out = w.result.value
+    assert 'lang="zh-CN"' in out and "有 2 处需要改进：禁止使用 1 处，缺少 1 处。" in out
+    assert "禁止使用：一句“不知道”打发客户" in out and "原因：" in out and "可以这样说：" in out
+    w.text.value = MODEL_GREETING_ZH
+    w.button.click()
+    assert w.findings == [] and "✅ 问候语完整" in w.result.value
+    assert "请输入您想对客户说的话" in pc.render_html(" ", [], "greeting", "zh-CN")
