@@ -254,6 +254,10 @@ class _Strings(ast.NodeTransformer):
 
     def visit_Call(self, node):
         name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+        if name == "print":  # printed for the reader: even a single word may be translated
+            node.args = [self._visit_under(a, "shown") for a in node.args]
+            node.keywords = [self.visit(k) for k in node.keywords]
+            return node
         if name not in CHECK_CALLS:
             return self.generic_visit(node)
         node.func = self.visit(node.func)
