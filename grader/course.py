@@ -62,6 +62,28 @@ def notebooks(assignment: str, folder: Path | None = None) -> list[Path]:
     return sorted((folder or paths.SOLUTIONS).joinpath(assignment).glob("*.ipynb"))
 
 
+TEXT_STUB = {"zh-CN": "在这里写下你的答案。"}  # nbgrader_config.py has the English one
+
+
+def edition_language(source: Path, assignment_ids: list[str]) -> str:
+    """The language of these assignments' notebooks (a translated edition records it in the
+    notebook's metadata; see grader.notebook_translations), 'en' for the English source."""
+    import json
+
+    langs = set()
+    for aid in assignment_ids:
+        for nb in sorted((source / aid).glob("*.ipynb")):
+            try:
+                meta = json.loads(nb.read_text(encoding="utf-8")).get("metadata", {})
+            except (OSError, ValueError):
+                continue
+            langs.add((meta.get("academy") or {}).get("lang", "en"))
+    if len(langs) > 1:
+        raise BuildError(f"These assignments mix languages ({', '.join(sorted(langs))}); "
+                         "generate each edition from its own source folder.")
+    return langs.pop() if langs else "en"
+
+
 class BuildError(RuntimeError):
     """nbgrader could not generate an assignment; the message says which and why."""
 
@@ -74,12 +96,16 @@ def generate(assignment_ids: list[str], *, release_dir: Path, workspace: Path,
     recorded there, which autograding needs); ``db_url`` puts that gradebook elsewhere (PostgreSQL).
     """
     workspace.mkdir(parents=True, exist_ok=True)
+    source = (source_dir or paths.SOLUTIONS).resolve()
     config = load_config(
         root=str(workspace),
-        source_directory=str((source_dir or paths.SOLUTIONS).resolve()),
+        source_directory=str(source),
         release_directory=str(release_dir.resolve()),
         db_url=db_url or f"sqlite:///{(workspace / 'gradebook.db').resolve()}",
     )
+    lang = edition_language(source, assignment_ids)
+    if lang in TEXT_STUB:  # a translated edition: its written-answer cells say so in its language
+        config.ClearSolutions.text_stub = TEXT_STUB[lang]
     api = make_api(config)
     for aid in assignment_ids:
         result = api.generate_assignment(aid, force=True, create=True)
