@@ -29,6 +29,7 @@ the file (``rules[3].patterns[0]``), followed by the id of the entry it is in wh
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Iterable, Sequence, TypeVar
 
@@ -37,6 +38,7 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Strict, ValidationE
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 Loc = tuple[str | int, ...]
+_ID = re.compile(r"[a-z][a-z0-9_-]*")
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -55,8 +57,7 @@ def _collapse(text: str) -> str:
 
 
 def _lower_id(value: str) -> str:
-    if not value or not (value[0].isascii() and value[0].islower()) or not all(
-            c.isascii() and (c.islower() or c.isdigit() or c in "-_") for c in value):
+    if not _ID.fullmatch(value):
         raise ValueError(f"{value!r} is not a valid id: use lower-case letters, digits, '-' or '_', "
                          f"starting with a letter (e.g. full_greeting)")
     return value
@@ -74,8 +75,8 @@ def _some(entries: Any) -> Any:
     return entries
 
 
-Text = Annotated[str, AfterValidator(_collapse)]  # one line: runs of spaces and new lines become one space
-Required = Annotated[str, AfterValidator(_collapse), AfterValidator(_not_blank)]  # as Text, not empty
+Text = Annotated[str, AfterValidator(_collapse)]  # runs of spaces and new lines become one space
+RequiredText = Annotated[Text, AfterValidator(_not_blank)]  # as Text, and not empty
 Id = Annotated[str, AfterValidator(_lower_id)]  # full_greeting, angry-complaint
 Number = Annotated[float, Strict()]  # 5 or 2.5, not "5" and not yes/no
 Whole = Annotated[int, Strict()]  # 3, not 3.0 and not yes/no
@@ -231,6 +232,7 @@ def problems(exc: ValidationError, data: Any = None) -> list[str]:
             msg = f"{ctx['value']!r} is used twice (first at {location(first)}); ids must be unique"
         for prefix in _PREFIXES:
             msg = msg.removeprefix(prefix)
+        msg = re.sub(r"^Input should", "should", msg)  # "weight: should be a valid number"
         if not loc and e["type"] in ("model_type", "dict_type", "model_attributes_type"):
             msg = ("the file is empty" if data is None else
                    f"the file must be a mapping of fields ('key: value' lines), not a {type(data).__name__}")

@@ -19,7 +19,8 @@ from typing import Annotated, Any, Iterable, Mapping
 from pydantic import AfterValidator, Field, ValidationInfo, model_validator
 
 from . import datafiles, paths
-from .datafiles import DataFileError, DataModel, Flag, NonEmpty, Number, Required, Text, Whole, report
+from .datafiles import (DataFileError, DataModel, Flag, NonEmpty, Number, RequiredText, Text,
+                        Whole, report)
 from .gradebook import COURSE_ID  # noqa: F401 - re-exported; the gradebook is only read here
 MANIFEST = paths.DATASETS / "tracks.yaml"
 
@@ -48,7 +49,7 @@ class ManifestError(DataFileError, TrackError):
 
 
 class AssignmentRequirement(DataModel):
-    id: Required  # an nbgrader assignment id (a folder in solutions/)
+    id: RequiredText  # an nbgrader assignment id (a folder in solutions/)
     pass_mark: Percent  # percent of the assignment's total points
     title: Text = ""  # what learners read ("Module 2 · Emotion management (agent)"); the id if empty
 
@@ -58,9 +59,9 @@ class AssignmentRequirement(DataModel):
 
 
 class RoleplayRequirement(DataModel):
-    id: Required
+    id: RequiredText
     title: TitleOrId = ""
-    scorecard: Required
+    scorecard: RequiredText
     min_total: Percent  # 0-100, as the role-play studio scores
     no_critical_fail: Flag = True
 
@@ -68,13 +69,13 @@ class RoleplayRequirement(DataModel):
 class Track(DataModel):
     unique_ids = (("assignments[].id", "roleplays[].id"),)
 
-    id: Required
+    id: RequiredText
     title: TitleOrId = ""
     summary: Text = ""
     modules: tuple[Whole, ...] = ()
     assignments: tuple[AssignmentRequirement, ...] = ()
     roleplays: tuple[RoleplayRequirement, ...] = ()
-    capstone: tuple[Required, ...] = ()  # requirement ids
+    capstone: tuple[RequiredText, ...] = ()  # requirement ids
 
     @property
     def requirement_ids(self) -> list[str]:

@@ -230,10 +230,10 @@ def test_every_manifest_problem_is_reported_at_once(tmp_path):
     with pytest.raises(TrackError) as err:
         load_manifest(path)
     assert str(err.value).splitlines() == [
-        "tracks.yaml: tracks[1].modules[1] (id 'agent'): Input should be a valid integer, got 'four'",
+        "tracks.yaml: tracks[1].modules[1] (id 'agent'): should be a valid integer, got 'four'",
         "tracks.yaml: tracks[1].assignments[0].pass_mark (id '01-a'): is a percentage: more than 0 "
         "and at most 100, got 0",
-        "tracks.yaml: tracks[1].roleplays[0].no_critical_fail (id 'coach'): Input should be a valid "
+        "tracks.yaml: tracks[1].roleplays[0].no_critical_fail (id 'coach'): should be a valid "
         "boolean, got 'yes'",
         "tracks.yaml: tracks[1].id: 'agent' is used twice (first at tracks[0].id); ids must be unique",
     ]

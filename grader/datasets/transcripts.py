@@ -21,7 +21,8 @@ from typing import Annotated, Any, Literal
 from pydantic import ValidationInfo, model_validator
 
 from .. import datafiles
-from ..datafiles import DataFileError, DataModel, Flag, Id, NonEmpty, Number, Required, Text, Whole, report
+from ..datafiles import (DataFileError, DataModel, Flag, Id, NonEmpty, Number, RequiredText,
+                         Text, Whole, report)
 
 SOURCE_002 = "seeds/002 (agent management compilation)"
 
@@ -36,15 +37,15 @@ class StandardsError(DataFileError):
 
 class Group(DataModel):
     id: Id
-    title: Required
-    zh: Required
+    title: RequiredText
+    zh: RequiredText
 
 
 class Measure(DataModel):
     """How to check a standard in ``call_log.csv``."""
 
-    column: Required
-    rule: Required
+    column: RequiredText
+    rule: RequiredText
     limit: Number | None = None
     unit: Text = ""
 
@@ -53,10 +54,10 @@ class Standard(DataModel):
     id: Id
     group: Id
     type: Literal["do", "dont"]
-    title: Required
-    zh: Required
-    description: Required
-    source: Required
+    title: RequiredText
+    zh: RequiredText
+    description: RequiredText
+    source: RequiredText
     critical: Flag
     consequence: Text = ""
     measure: Measure | None = None
@@ -92,9 +93,9 @@ class StandardsFile(DataModel):
 class Line(DataModel):
     n: Whole
     speaker: Literal["Agent", "Customer", "Note"]
-    text: Required
-    follows: tuple[Required, ...]  # standard ids
-    breaks: tuple[Required, ...]
+    text: RequiredText
+    follows: tuple[RequiredText, ...]  # standard ids
+    breaks: tuple[RequiredText, ...]
     note: Text  # why, for trainers ("" when there is nothing to add)
 
     @model_validator(mode="after")
@@ -112,15 +113,15 @@ class Line(DataModel):
 
 
 class Transcript(DataModel):
-    id: Required
-    title: Required
+    id: RequiredText
+    title: RequiredText
     purpose: Literal["model", "mixed", "spot the slips"]
     direction: Literal["inbound", "outbound"]
-    agent_id: Required
-    agent_name: Required
+    agent_id: RequiredText
+    agent_name: RequiredText
     time_of_day: Literal["morning", "afternoon", "evening"]
-    summary: Required
-    company: Required
+    summary: RequiredText
+    company: RequiredText
     lines: Annotated[tuple[Line, ...], NonEmpty]
 
     @model_validator(mode="after")
@@ -135,7 +136,7 @@ class TranscriptsFile(DataModel):
 
     unique_ids = (("transcripts[].id",),)
 
-    company: Required
+    company: RequiredText
     speakers: tuple[Literal["Agent", "Customer", "Note"], ...]
     transcripts: Annotated[tuple[Transcript, ...], NonEmpty]
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal, Mapping
 from pydantic import ValidationInfo, model_validator
 
 from .. import datafiles
-from ..datafiles import DataFileError, DataModel, Id, NonEmpty, Required, Text, report
+from ..datafiles import DataFileError, DataModel, Id, NonEmpty, RequiredText, Text, report
 from ..paths import DATASETS
 from .scorecard import Scorecard, load_scorecards
 
@@ -29,17 +29,17 @@ class Scenario(DataModel):
     """One scenario card, as written in the file."""
 
     id: Id
-    title: Required
+    title: RequiredText
     track: Literal["agent", "leadership"]
-    scorecard: Required  # a scorecard id (the latest version is used)
+    scorecard: RequiredText  # a scorecard id (the latest version is used)
     direction: Literal["inbound", "outbound", "coaching"]
     difficulty: Literal["easy", "medium", "hard"]
-    persona: Required
-    wants: Required
-    hides: Required
-    agent_brief: Required
-    opening: Required
-    exercises: Annotated[tuple[Required, ...], NonEmpty]  # scorecard item ids
+    persona: RequiredText
+    wants: RequiredText
+    hides: RequiredText
+    agent_brief: RequiredText
+    opening: RequiredText
+    exercises: Annotated[tuple[RequiredText, ...], NonEmpty]  # scorecard item ids
     caller_notes: Text = ""
 
     @property

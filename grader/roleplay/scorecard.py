@@ -20,8 +20,8 @@ import yaml
 from pydantic import BeforeValidator, Field, model_validator
 
 from .. import datafiles
-from ..datafiles import (DataFileError, DataModel, Flag, Id, NonEmpty, Number, Required, Text,
-                         Whole, report)
+from ..datafiles import (DataFileError, DataModel, Flag, Id, NonEmpty, Number, RequiredText,
+                         Text, Whole, report)
 from ..paths import DATASETS
 
 SCORECARD_DIR = DATASETS / "scorecards"
@@ -174,7 +174,7 @@ def _no_weight(value: Any) -> None:
     raise ValueError("critical items carry no weight: if one happens the whole call fails")
 
 
-StandardIds = Annotated[tuple[Required, ...], BeforeValidator(_one_or_many)]  # one id or a list
+StandardIds = Annotated[tuple[RequiredText, ...], BeforeValidator(_one_or_many)]  # one id or a list
 ScaleName = Literal["yes_no", "0-3"]
 
 
@@ -182,7 +182,7 @@ class ItemEntry(DataModel):
     """An item as written in the file (``scale`` by name, ``standard`` one id or a list)."""
 
     id: Id
-    text: Required
+    text: RequiredText
     weight: Annotated[Number, Field(gt=0)]
     scale: ScaleName
     na: Flag = False
@@ -206,7 +206,7 @@ class SectionEntry(DataModel):
 
 class CriticalEntry(DataModel):
     id: Id
-    text: Required
+    text: RequiredText
     standard: StandardIds = ()
     weight: Annotated[None, BeforeValidator(_no_weight)] = None  # refused with a reason
 
@@ -218,7 +218,7 @@ class ScorecardFile(DataModel):
 
     id: Id
     version: Annotated[Whole, Field(ge=1)]
-    title: Required
+    title: RequiredText
     track: Literal["agent", "leadership"] = "agent"
     description: Text = ""
     pass_mark: Annotated[Number, Field(ge=0, le=100)] = 80

@@ -19,7 +19,7 @@ from typing import Annotated, Sequence
 from pydantic import AfterValidator, model_validator
 
 from .. import datafiles
-from ..datafiles import DataFileError, DataModel, Id, NonEmpty, Required, Text, Whole, report
+from ..datafiles import DataFileError, DataModel, Id, NonEmpty, RequiredText, Text, Whole, report
 
 STEPS_FILE = Path(__file__).with_name("call_steps.yaml")
 
@@ -33,7 +33,7 @@ class OrderRule(DataModel):
 
     first: Id
     then: Id
-    why: Required
+    why: RequiredText
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def _some_rule(rules: tuple) -> tuple:
 
 class Step(DataModel):
     id: Id
-    text: Required
+    text: RequiredText
 
 
 class CallStepsEntry(DataModel):

@@ -15,7 +15,7 @@ from typing import Annotated, Literal, Mapping
 from pydantic import model_validator
 
 from .. import datafiles
-from ..datafiles import DataFileError, DataModel, Flag, Id, NonEmpty, Required, report
+from ..datafiles import DataFileError, DataModel, Flag, Id, NonEmpty, RequiredText, report
 
 DATA = Path(__file__).with_name("coaching_drills.yaml")
 STAGES = {"G": "Goal", "R": "Reality", "O": "Options", "W": "Will"}
@@ -27,21 +27,21 @@ class CoachingDrillsError(DataFileError):
 
 
 class Question(DataModel):
-    text: Required
+    text: RequiredText
     stage: Literal["G", "R", "O", "W"]
     kind: Literal["open", "closed"]
-    why: Required
+    why: RequiredText
 
 
 class Option(DataModel):
-    text: Required
+    text: RequiredText
     best: Flag = False
-    feedback: Required
+    feedback: RequiredText
 
 
 class CoachingSituation(DataModel):
     id: Id
-    situation: Required
+    situation: RequiredText
     options: Annotated[tuple[Option, ...], NonEmpty]
 
     @model_validator(mode="after")

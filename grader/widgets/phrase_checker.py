@@ -21,7 +21,7 @@ from typing import Annotated, Any, Iterable, Literal, Sequence
 from pydantic import AfterValidator, BeforeValidator, ValidationInfo, model_validator
 
 from .. import datafiles
-from ..datafiles import DataFileError, DataModel, Id, NonEmpty, Required, Text, Whole, report
+from ..datafiles import DataFileError, DataModel, Id, NonEmpty, RequiredText, Text, Whole, report
 
 RULES_FILE = Path(__file__).with_name("phrase_rules.yaml")
 SEVERITIES = ("forbidden", "discouraged", "missing-part")
@@ -133,12 +133,12 @@ class RuleEntry(DataModel):
     id: Id
     category: Text = ""
     severity: Literal["forbidden", "discouraged"]
-    title: Required
+    title: RequiredText
     patterns: Patterns
     unless: Annotated[tuple[Pattern, ...], BeforeValidator(_shared_list)] = ()
     unless_scope: Literal["sentence", "text"] = "sentence"
-    why: Required
-    better: Required
+    why: RequiredText
+    better: RequiredText
     source: Text = ""
     standard: Text = ""
     examples: dict[Literal["fires", "passes"], tuple[str, ...]] = {}
@@ -160,7 +160,7 @@ class PartEntry(RuleEntry):
 
 
 class Defaults(DataModel):
-    company: Required = "our company"
+    company: RequiredText = "our company"
 
 
 class RulesFile(DataModel):

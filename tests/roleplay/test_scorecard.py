@@ -64,9 +64,9 @@ def test_every_problem_is_listed_with_its_location():
     with pytest.raises(ScorecardError) as err:
         parse_scorecard(data, "tiny.v1.yaml")
     assert err.value.problems == [
-        "pass_mark: Input should be less than or equal to 100, got 120",
-        "sections[0].items[0].scale (id 'greet'): Input should be 'yes_no' or '0-3', got '1-5'",
-        "sections[0].items[1].weight (id 'hold'): Input should be a valid number, got 'twenty'",
+        "pass_mark: should be less than or equal to 100, got 120",
+        "sections[0].items[0].scale (id 'greet'): should be 'yes_no' or '0-3', got '1-5'",
+        "sections[0].items[1].weight (id 'hold'): should be a valid number, got 'twenty'",
         "sections[1].items[0].wieght (id 'greet'): unknown field (check the spelling)",
         "critical[0].weight (id 'leak'): critical items carry no weight: if one happens the whole "
         "call fails",
@@ -317,7 +317,7 @@ def test_scenario_pointing_at_a_missing_item_is_refused(cards):
     assert err.value.problems == [
         f"scenarios[0].exercises[8] (id '{ids[0]}'): 'smiles_on_phone' is not an item of "
         "scorecard customer-call.v1",
-        f"scenarios[1].difficulty (id '{ids[1]}'): Input should be 'easy', 'medium' or 'hard', "
+        f"scenarios[1].difficulty (id '{ids[1]}'): should be 'easy', 'medium' or 'hard', "
         "got 'brutal'",
         f"scenarios[2].hides (id '{ids[2]}'): required, but missing",
         f"scenarios[3].caller_note (id '{ids[3]}'): unknown field (check the spelling)",

@@ -77,7 +77,7 @@ def test_every_problem_in_the_drills_file_is_listed(tmp_path):
         cd.load(path)
     first = data["scenarios"][0]["id"]
     assert str(err.value).splitlines() == [
-        "coaching_drills.yaml: questions[0].stage: Input should be 'G', 'R', 'O' or 'W', got 'Goal'",
+        "coaching_drills.yaml: questions[0].stage: should be 'G', 'R', 'O' or 'W', got 'Goal'",
         "coaching_drills.yaml: questions[1].why: required, but missing",
         "coaching_drills.yaml: questions[1].wyh: unknown field (check the spelling)",
         f"coaching_drills.yaml: scenarios[0].options (id '{first}'): exactly one option must have "

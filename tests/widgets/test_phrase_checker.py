@@ -194,7 +194,7 @@ def test_custom_rules_file_works(tmp_path):
 
 @pytest.mark.parametrize("body,message", [
     (GOOD_RULE.replace("discouraged", "bad"),
-     r"rules\[0\]\.severity \(id 'x'\): Input should be 'forbidden' or 'discouraged', got 'bad'"),
+     r"rules\[0\]\.severity \(id 'x'\): should be 'forbidden' or 'discouraged', got 'bad'"),
     (GOOD_RULE.replace("patterns: [", "patterns: ['(foo', "),
      r"rules\[0\]\.patterns\[0\] \(id 'x'\): '\(foo' is not a valid regular expression"),
     (GOOD_RULE.replace("        why: because\n", ""), r"rules\[0\]\.why \(id 'x'\): required, but missing"),
