@@ -218,22 +218,24 @@ def test_bad_manifest_is_refused_with_a_clear_message(change, message):
 
 
 def test_every_manifest_problem_is_reported_at_once(tmp_path):
-    """Does one load of a manifest with several mistakes list each of them, one line each,
-    naming the file and the place in it?"""
-    data = yaml.safe_load(yaml.safe_dump(MANIFEST))
-    data["tracks"][1]["assignments"][0]["pass_mark"] = 0
-    data["tracks"][1]["modules"] = [1, "four"]
-    data["tracks"][1]["roleplays"][0]["no_critical_fail"] = "yes"
-    data["tracks"][1]["id"] = "agent"
+    """Does one load of a broken copy of the shipped manifest list each of its mistakes, one
+    line each, naming the file and the place in it?"""
+    data = yaml.safe_load((ROOT / "datasets" / "tracks.yaml").read_text(encoding="utf-8"))
+    lead = data["tracks"][1]
+    lead["assignments"][0]["pass_mark"] = 0
+    lead["modules"] = [1, "four"]
+    lead["roleplays"][0]["no_critical_fail"] = "yes"
+    lead["id"] = "agent"
     path = tmp_path / "tracks.yaml"
-    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     with pytest.raises(TrackError) as err:
         load_manifest(path)
+    first, rp = lead["assignments"][0]["id"], lead["roleplays"][0]["id"]
     assert str(err.value).splitlines() == [
         "tracks.yaml: tracks[1].modules[1] (id 'agent'): should be a valid integer, got 'four'",
-        "tracks.yaml: tracks[1].assignments[0].pass_mark (id '01-a'): is a percentage: more than 0 "
-        "and at most 100, got 0",
-        "tracks.yaml: tracks[1].roleplays[0].no_critical_fail (id 'coach'): should be a valid "
+        f"tracks.yaml: tracks[1].assignments[0].pass_mark (id '{first}'): is a percentage: more "
+        "than 0 and at most 100, got 0",
+        f"tracks.yaml: tracks[1].roleplays[0].no_critical_fail (id '{rp}'): should be a valid "
         "boolean, got 'yes'",
         "tracks.yaml: tracks[1].id: 'agent' is used twice (first at tracks[0].id); ids must be unique",
     ]

@@ -76,6 +76,28 @@ def test_every_problem_is_listed_with_its_location():
     assert str(err.value).splitlines() == [f"tiny.v1.yaml: {p}" for p in err.value.problems]
 
 
+def test_broken_copy_of_the_customer_card_lists_every_problem(tmp_path):
+    """Does a copy of the shipped customer-call card with a typo'd scale, a weight in words and a
+    missing text report all three, naming the file, the place and the item?"""
+    data = yaml.safe_load(CUSTOMER.read_text(encoding="utf-8"))
+    items = data["sections"][1]["items"]
+    items[0]["scale"] = "yes/no"
+    items[1]["weight"] = "ten"
+    del data["sections"][2]["items"][0]["text"]
+    path = tmp_path / CUSTOMER.name
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ScorecardError) as err:
+        load_scorecard(path)
+    third = data["sections"][2]["items"][0]["id"]
+    assert str(err.value).splitlines() == [
+        f"customer-call.v1.yaml: sections[1].items[0].scale (id '{items[0]['id']}'): should be "
+        "'yes_no' or '0-3', got 'yes/no'",
+        f"customer-call.v1.yaml: sections[1].items[1].weight (id '{items[1]['id']}'): should be a "
+        "valid number, got 'ten'",
+        f"customer-call.v1.yaml: sections[2].items[0].text (id '{third}'): required, but missing",
+    ]
+
+
 def test_cross_field_rules_fire_on_an_otherwise_valid_card():
     """Once every field is right, are anchors for options the scale lacks, labels for a
     scale's missing option and a repeated section id still refused, all together?"""
