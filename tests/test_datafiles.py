@@ -99,3 +99,12 @@ def test_location_reads_like_the_file():
     assert datafiles.location(("rules", 3, "patterns", 0)) == "rules[3].patterns[0]"
     assert datafiles.location(("scenarios", "inbound", "steps", 2, "id")) == "scenarios.inbound.steps[2].id"
     assert datafiles.location(()) == ""
+
+
+def test_an_error_class_still_takes_one_message():
+    """Can code that raised RulesError("...") before keep doing so?"""
+    from grader.widgets.phrase_checker import RulesError
+
+    err = RulesError("rules.yaml: something is off")
+    assert str(err) == "rules.yaml: something is off" and err.problems == ["rules.yaml: something is off"]
+    assert isinstance(err, ValueError)
