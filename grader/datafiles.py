@@ -19,8 +19,9 @@ Every model derives from :class:`DataModel`: unknown keys are refused (a misspel
 error, not silently ignored), numbers and yes/no values must be real ones (``weight: yes`` is
 refused). Rules that compare fields (ids unique, references between items, totals) are pydantic
 validators on the model that holds the fields; :func:`report` lets one validator name several
-problems, each at its own location. Ids listed in a model's ``unique_ids`` are checked on the
-raw data, so a repeated id is reported together with every other problem in the file.
+problems, each at its own location. Such a validator runs once the fields it compares are valid
+(a total is meaningless while a weight reads "ten"); ids listed in a model's ``unique_ids`` are
+checked on the raw data instead, so a repeated id is reported with every other problem.
 
 :func:`load` reads a file and raises the caller's error class (a :class:`DataFileError`) with
 one line per problem, ``file: location: what is wrong``, where the location is the path inside
