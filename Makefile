@@ -77,9 +77,7 @@ test-fast: $(STAMP) sandbox
 # The learner works in a copy (LEARNER_DIR), never in the repository: updates keep edited files.
 LEARNER_DIR ?= build/learner
 lab: $(STAMP)
-	$(BIN)/academy workspace --dir $(LEARNER_DIR)
-	$(BIN)/jupyter lab --ServerApp.root_dir=$(LEARNER_DIR) --LabApp.extension_manager=readonly \
-	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+	$(BIN)/academy lab --dir $(LEARNER_DIR)
 
 # JupyterHub for a real cohort on this machine (needs root): the proxy from deploy/hub's lock file.
 HUB_DIR ?= /srv/academy
