@@ -290,6 +290,40 @@ class Records:
         return rows.to_dict("records")
 
 
+class TableRecords:
+    """The records interface of :class:`Records` answered from a grade table already in memory
+    (the report's and the demo's; fast for big cohorts): the same rule, no second read of the
+    gradebook."""
+
+    def __init__(self, table: pd.DataFrame | None, roleplay: pd.DataFrame | None, *,
+                 totals: pd.DataFrame | None = None):
+        """From a grade table, or from its submission ``totals`` when already summed (indexed by
+        learner and assignment; columns score, max, manual), which saves a pass over the table."""
+        if totals is None:
+            from .analytics.scores import submission_totals
+
+            totals = (submission_totals(table).set_index(["learner", "assignment"])
+                      .rename(columns={"max_score": "max", "needs_manual_grade": "manual"}))
+        self._sub = totals[["score", "max", "manual"]].to_dict("index")
+        self._assignments = set(totals.index.get_level_values("assignment"))
+        self._rp: dict = {}
+        if roleplay is not None and len(roleplay):
+            ok = roleplay[roleplay.rater != roleplay.learner]
+            self._rp = {k: v.to_dict("records") for k, v in ok.groupby(["learner", "scorecard_id"])}
+
+    def assignment_score(self, assignment: str, learner: str):
+        if assignment not in self._assignments:
+            return AssignmentScore(assignment, "not_in_gradebook")
+        s = self._sub.get((learner, assignment))
+        if s is None:
+            return AssignmentScore(assignment, "not_submitted")
+        return AssignmentScore(assignment, "needs_manual_grade" if s["manual"] else "graded",
+                               float(s["score"]), float(s["max"]))
+
+    def roleplay_rows(self, learner: str, scorecard: str) -> list[dict]:
+        return self._rp.get((learner, scorecard), [])
+
+
 def load_roleplay_results(db_path: str | Path | None):
     """Role-play results (latest version of each score) from the studio's database, or None
     when there is no database yet."""
