@@ -13,11 +13,14 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from . import paths
-
 from .gradebook import COURSE_ID  # noqa: F401 - re-exported; the gradebook is only read here
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 MANIFEST = paths.DATASETS / "tracks.yaml"
 
 

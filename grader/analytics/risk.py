@@ -16,10 +16,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from .scores import learner_averages, learner_scores, submission_totals  # noqa: F401 - re-exported
+from .scores import learner_averages, learner_scores
 
 FAILED = {"incorrect", "form", "partial"}
 

@@ -9,7 +9,6 @@ import time
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from grader import paths
 from grader.analytics import report
