@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Annotated, Any, Iterable, Mapping
 
 from pydantic import AfterValidator, Field, ValidationInfo, model_validator
 
@@ -22,6 +22,10 @@ from . import datafiles, paths
 from .datafiles import (DataFileError, DataModel, Flag, NonEmpty, Number, RequiredText, Text,
                         Whole, report)
 from .gradebook import COURSE_ID  # noqa: F401 - re-exported; the gradebook is only read here
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 MANIFEST = paths.DATASETS / "tracks.yaml"
 
 
@@ -258,6 +262,40 @@ class Records:
         rows = df[(df["learner"] == learner) & (df["scorecard_id"] == scorecard)
                   & (df["rater"] != learner)]
         return rows.to_dict("records")
+
+
+class TableRecords:
+    """The records interface of :class:`Records` answered from a grade table already in memory
+    (the report's and the demo's; fast for big cohorts): the same rule, no second read of the
+    gradebook."""
+
+    def __init__(self, table: pd.DataFrame | None, roleplay: pd.DataFrame | None, *,
+                 totals: pd.DataFrame | None = None):
+        """From a grade table, or from its submission ``totals`` when already summed (indexed by
+        learner and assignment; columns score, max, manual), which saves a pass over the table."""
+        if totals is None:
+            from .analytics.scores import submission_totals
+
+            totals = (submission_totals(table).set_index(["learner", "assignment"])
+                      .rename(columns={"max_score": "max", "needs_manual_grade": "manual"}))
+        self._sub = totals[["score", "max", "manual"]].to_dict("index")
+        self._assignments = set(totals.index.get_level_values("assignment"))
+        self._rp: dict = {}
+        if roleplay is not None and len(roleplay):
+            ok = roleplay[roleplay.rater != roleplay.learner]
+            self._rp = {k: v.to_dict("records") for k, v in ok.groupby(["learner", "scorecard_id"])}
+
+    def assignment_score(self, assignment: str, learner: str):
+        if assignment not in self._assignments:
+            return AssignmentScore(assignment, "not_in_gradebook")
+        s = self._sub.get((learner, assignment))
+        if s is None:
+            return AssignmentScore(assignment, "not_submitted")
+        return AssignmentScore(assignment, "needs_manual_grade" if s["manual"] else "graded",
+                               float(s["score"]), float(s["max"]))
+
+    def roleplay_rows(self, learner: str, scorecard: str) -> list[dict]:
+        return self._rp.get((learner, scorecard), [])
 
 
 def load_roleplay_results(db_path: str | Path | None):

@@ -409,7 +409,7 @@ def test_real_roleplay_store_latest_version_counts(world, tmp_path):
     assert coach.state == "remaining" and "below 75" in coach.detail
 
 
-def test_progress_and_candidates_take_the_course_folder(world, tmp_path, capsys):
+def test_progress_and_candidates_take_the_course_folder(world, tmp_path, capsys, monkeypatch):
     """Do progress and candidates find the gradebook with --course, like the other cohort commands,
     and say what to do when the folder has none?"""
     import shutil
@@ -422,7 +422,12 @@ def test_progress_and_candidates_take_the_course_folder(world, tmp_path, capsys)
     empty = ["--course", str(course), "--roleplay-db", str(store)]
     assert main(["candidates", *empty]) != 0
     err = capsys.readouterr().err
-    assert "No gradebook in" in err and "--course DIR" in err
+    assert f"There is no cohort in {course.resolve()}" in err and "--course DIR" in err
+    assert f"academy roster ROSTER.csv --course {course}" in err  # what makes one, not what was done
+    # $ACADEMY_GRADEBOOK is read as by the other cohort commands
+    monkeypatch.setenv("ACADEMY_GRADEBOOK", url)
+    assert main(["progress", "ana", *empty]) == 0 and "ana" in capsys.readouterr().out
+    monkeypatch.delenv("ACADEMY_GRADEBOOK")
     shutil.copyfile(url.removeprefix("sqlite:///"), course / "gradebook.db")
     assert main(["progress", "ana", *empty]) == 0
     assert "ana" in capsys.readouterr().out
