@@ -64,7 +64,18 @@ def _status(url: str) -> int:
 def test_make_lab_runs_academy_lab():
     """Does `make lab` start the learner's JupyterLab through `academy lab` (what the next test runs)?"""
     recipe = re.search(r"^lab:.*\n((?:\t.*\n)+)", (ROOT / "Makefile").read_text(), re.M).group(1)
-    assert recipe.strip() == "$(BIN)/academy lab --dir $(LEARNER_DIR)"
+    assert recipe.strip() == "$(BIN)/academy lab --dir $(LEARNER_DIR) --lang $(EDITION)"
+
+
+@pytest.mark.parametrize("given, lang, folder", [
+    ("LANG=zh-CN", "zh-CN", "build/learner-zh-CN"), ("LANG=zh_CN.UTF-8", "zh-CN", "build/learner-zh-CN"),
+    ("LANG=C.UTF-8", "en", "build/learner"), ("LANG=en_GB.UTF-8", "en", "build/learner")])
+def test_make_lab_language(given, lang, folder):
+    """`make lab LANG=zh-CN` (or a Chinese locale) asks academy lab for the Chinese course."""
+    out = subprocess.run(["make", "-n", "-W", ".venv/.installed", "lab", given], cwd=ROOT,
+                         capture_output=True, text=True).stdout
+    line = next(l for l in out.splitlines() if "academy lab" in l)
+    assert line.endswith(f"academy lab --dir {folder} --lang {lang}"), line
 
 
 def test_learner_lab_starts_without_deprecation_warnings(tmp_path):
