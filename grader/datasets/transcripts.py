@@ -20,6 +20,8 @@ from typing import Any
 
 import yaml
 
+from .. import i18n
+
 SOURCE_002 = "seeds/002 (agent management compilation)"
 
 COMPANY = "Bluewater Broadband"
@@ -83,18 +85,20 @@ def check_files(folder: Path | None = None) -> None:
         raise ValueError(f"service_standards.yaml or transcripts.json is missing a field: {exc}") from None
 
 
-def load_standards() -> dict[str, dict[str, Any]]:
-    """The service standards by id, read from ``datasets/service_standards.yaml``."""
+def load_standards(lang: str | None = None) -> dict[str, dict[str, Any]]:
+    """The service standards by id, read from ``datasets/service_standards.yaml``, their texts in
+    ``lang`` (default: the current language; ``zh`` stays the Chinese name either way)."""
     doc, _ = read_files()
-    return {s["id"]: s for s in doc["standards"]}
+    return {s["id"]: s for s in i18n.localize(doc, lang)["standards"]}
 
 
-def load_transcripts() -> dict[str, dict[str, Any]]:
-    """The annotated transcripts by id (``"T1"`` ...), read from ``datasets/transcripts.json``."""
+def load_transcripts(lang: str | None = None) -> dict[str, dict[str, Any]]:
+    """The annotated transcripts by id (``"T1"`` ...), read from ``datasets/transcripts.json``,
+    their texts in ``lang`` (default: the current language)."""
     from . import path
 
     doc = json.loads(path("transcripts.json").read_text(encoding="utf-8"))
-    return {t["id"]: t for t in doc["transcripts"]}
+    return {t["id"]: t for t in i18n.localize(doc, lang)["transcripts"]}
 
 
 def breaches(transcript: dict[str, Any]) -> dict[int, list[str]]:
