@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from . import paths
+from . import i18n, paths
 
 from .gradebook import COURSE_ID  # noqa: F401 - re-exported; the gradebook is only read here
 MANIFEST = paths.DATASETS / "tracks.yaml"
@@ -142,7 +142,7 @@ def load_manifest(path: Path | str | None = None) -> list[Track]:
         data = yaml.safe_load(p.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise TrackError(f"{p} is not valid YAML: {exc}") from None
-    return parse_manifest(data, p.name)
+    return parse_manifest(i18n.localize(data), p.name)  # titles in the current language
 
 
 def manifest_problems(tracks: Iterable[Track], solutions: Path | None = None,

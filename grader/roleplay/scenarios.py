@@ -13,6 +13,8 @@ from typing import Any, Mapping
 
 import yaml
 
+from .. import i18n
+from ..i18n import N_, _
 from ..paths import DATASETS
 from .scorecard import ID_RE, Scorecard, load_scorecards
 
@@ -122,21 +124,32 @@ def load_scenarios(path: str | Path | None = None,
         raise ScenarioError(str(path), ["file not found"]) from None
     except yaml.YAMLError as e:
         raise ScenarioError(path.name, [f"is not valid YAML: {e}"]) from None
-    return parse_scenarios(data, cards if cards is not None else load_scorecards(), path.name)
+    return parse_scenarios(i18n.localize(data),  # texts in the current language
+                           cards if cards is not None else load_scorecards(), path.name)
+
+
+# What a learner reads for a card's direction and difficulty
+WORDS = {"inbound": N_("inbound"), "outbound": N_("outbound"), "coaching": N_("coaching"),
+         "easy": N_("easy"), "medium": N_("medium"), "hard": N_("hard")}
+
+
+def word(value: str) -> str:
+    return _(WORDS[value]) if value in WORDS else value
 
 
 def brief_html(s: Scenario, role: str = "all") -> str:
     """The card as HTML: ``role='agent'`` hides what the caller hides; ``'all'`` shows everything."""
     from html import escape as e
 
-    rows = [("Who", s.persona), ("Wants", s.wants)]
+    rows = [(_("Who"), s.persona), (_("Wants"), s.wants)]
     if role != "agent":
-        rows.append(("Hides until asked well", s.hides))
-    rows += [("What you know (agent/coach)", s.agent_brief), ("Opening line", f"“{s.opening}”")]
+        rows.append((_("Hides until asked well"), s.hides))
+    rows += [(_("What you know (agent/coach)"), s.agent_brief), (_("Opening line"), f"“{s.opening}”")]
     if role != "agent" and s.caller_notes:
-        rows.append(("How to play the caller", s.caller_notes))
+        rows.append((_("How to play the caller"), s.caller_notes))
     body = "".join(f"<tr><th style='text-align:left;vertical-align:top;padding-right:1em'>"
                    f"{e(k)}</th><td style='text-align:left'>{e(v)}</td></tr>" for k, v in rows)
-    return (f"<div class='rp-scenario-card'><b>{e(s.title)}</b> · {e(s.direction)} · "
-            f"difficulty: {e(s.difficulty)} · scored on <code>{e(s.scorecard)}</code>"
-            f"<table>{body}</table></div>")
+    about = _("{direction} · difficulty: {difficulty} · scored on {scorecard}").format(
+        direction=e(word(s.direction)), difficulty=e(word(s.difficulty)),
+        scorecard=f"<code>{e(s.scorecard)}</code>")
+    return f"<div class='rp-scenario-card'><b>{e(s.title)}</b> · {about}<table>{body}</table></div>"

@@ -18,6 +18,8 @@ from typing import Any, Mapping
 
 import yaml
 
+from .. import i18n
+from ..i18n import _
 from ..paths import DATASETS
 
 SCORECARD_DIR = DATASETS / "scorecards"
@@ -42,7 +44,7 @@ class IncompleteCard(ValueError):
 
     def __init__(self, missing: list[str]):
         self.missing = missing
-        super().__init__("Not saved: still to score: " + "; ".join(missing))
+        super().__init__(_("Not saved: still to score: {items}").format(items="; ".join(missing)))
 
 
 @dataclass(frozen=True)
@@ -140,17 +142,20 @@ class Scorecard:
             return int(w) if float(w).is_integer() else w
 
         rows = [{"section": s.title, "item": i.text, "points": pts(i.weight),
-                 "scale": "yes / no" if i.scale.name == "yes_no" else "0 1 2 3",
+                 "scale": _("yes / no") if i.scale.name == "yes_no" else "0 1 2 3",
                  "N/A allowed when": i.na_when if i.na else ""}
                 for s in self.sections for i in s.items]
-        rows += [{"section": "CRITICAL (fails the call)", "item": c.text, "points": 0,
-                  "scale": "happened / not", "N/A allowed when": ""} for c in self.critical]
+        rows += [{"section": _("CRITICAL (fails the call)"), "item": c.text, "points": 0,
+                  "scale": _("happened / not"), "N/A allowed when": ""} for c in self.critical]
         return pd.DataFrame(rows)
 
     def show(self):
         """The card for a lesson page: every item's full text (no '…' cut), points as whole numbers."""
-        return (self.to_frame().style.hide(axis="index")
-                .set_properties(subset=["item", "N/A allowed when"], **{"white-space": "normal", "text-align": "left"})
+        columns = {"section": _("section"), "item": _("item"), "points": _("points"), "scale": _("scale"),
+                   "N/A allowed when": _("N/A allowed when")}
+        return (self.to_frame().rename(columns=columns).style.hide(axis="index")
+                .set_properties(subset=[columns["item"], columns["N/A allowed when"]],
+                                **{"white-space": "normal", "text-align": "left"})
                 .set_table_styles([{"selector": "th", "props": [("text-align", "left")]}]))
 
 
@@ -329,7 +334,7 @@ def load_scorecard(path: str | Path) -> Scorecard:
         raise ScorecardError(str(path), ["file not found"]) from None
     except yaml.YAMLError as e:
         raise ScorecardError(path.name, [f"is not valid YAML: {e}"]) from None
-    card = parse_scorecard(data, path.name)
+    card = parse_scorecard(i18n.localize(data), path.name)  # texts in the current language
     m = FILE_RE.match(path.name)
     if not m or m["id"] != card.id or int(m["version"]) != card.version:
         raise ScorecardError(path.name, [
@@ -381,14 +386,14 @@ def missing(card: Scorecard, answers: Mapping[str, str]) -> list[str]:
             v = _norm(answers.get(i.id))
             if v is None:
                 if not failed:
-                    out.append(f"{s.title}: {i.text}")
+                    out.append(_("{section}: {item}").format(section=s.title, item=i.text))
             elif v not in i.options():
-                out.append(f"{s.title}: {i.text} (answer {v!r} is not one of "
-                           f"{', '.join(i.options())})")
+                out.append(_("{section}: {item} (answer {answer} is not one of {options})").format(
+                    section=s.title, item=i.text, answer=repr(v), options=", ".join(i.options())))
     for c in card.critical:
         v = _norm(answers.get(c.id))
         if v not in (PASS, FAIL) and not (failed and v is None):
-            out.append(f"Critical: {c.text}")
+            out.append(_("Critical: {item}").format(item=c.text))
     return out
 
 
