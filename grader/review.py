@@ -184,7 +184,7 @@ class ReviewSession:
             "Today's review: {n} question(s) from {assignments}. Type your answer the way the exercise "
             "asked (a letter in quotes, a number, a list or a dictionary) and press {check}.").format(n=f"<b>{len(self.today)}</b>",
                                     assignments=i18n.join(sorted({q.assignment for q in self.today})),
-                                    check=f"<b>{_('Check')}</b>") + "</p>"))
+                                    check="<b>" + _("Check") + "</b>") + "</p>"))
         for i, q in enumerate(self.today, 1):
             box = int(b.loc[q.question].box) if q.question in b.index else 1
             display(HTML("<hr><p style='color:#555'>" + _(

@@ -112,7 +112,7 @@ class RolePlayScorer(w.VBox):
         self.save_w.on_click(lambda _: self.save())
         self.clear_w.on_click(lambda _: self.clear())
         super().__init__(children=[
-            w.HTML(css() + f"<h3>{_('Role-play scorer')}</h3>"),
+            w.HTML(css() + "<h3>" + _("Role-play scorer") + "</h3>"),
             w.HBox([self.scenario_w, self.call_w]), w.HBox([self.learner_w, self.rater_w]),
             self.brief_box, self.total_w, self.card_box, self.total_w,
             w.HBox([self.save_w, self.clear_w]), self.message_w, self.recent_box])
@@ -169,8 +169,8 @@ class RolePlayScorer(w.VBox):
                               layout=w.Layout(width="95%", height="48px"))
             note.add_class(f"rp-notes-{s.id}")
             self.notes[s.id] = note
-            box = w.VBox([w.HBox([w.HTML(f"<b>{html.escape(s.title)}</b> "
-                                         f"<small>{_('({points} pts)').format(points=f'{s.weight:g}')}</small>",
+            pts = _("({points} pts)").format(points=f"{s.weight:g}")
+            box = w.VBox([w.HBox([w.HTML(f"<b>{html.escape(s.title)}</b> <small>{pts}</small>",
                                          layout=w.Layout(width="55%")), bar]), *rows, note])
             box.add_class("rp-section")
             boxes.append(box)
@@ -261,11 +261,12 @@ class RolePlayScorer(w.VBox):
                 path=html.escape(str(self.store.path))) + "</i>"
             return
         df = df.tail(n).iloc[::-1]
+        critical, passed = "⚠ " + _("critical"), _("pass")
         rows = "".join(
             f"<tr><td>{r.saved_at:%Y-%m-%d %H:%M}</td><td>{html.escape(r.learner)}</td>"
             f"<td>{html.escape(r.rater)}</td><td>{html.escape(r.scenario_id)}</td>"
             f"<td>{html.escape(r.call_id)}</td><td>{r.total:.1f}</td>"
-            f"<td>{'⚠ ' + _('critical') if r.critical_failed else (_('pass') if r.passed else '')}</td>"
+            f"<td>{critical if r.critical_failed else (passed if r.passed else '')}</td>"
             f"<td>{r.version}</td></tr>" for r in df.itertuples())
         head = "".join(f"<th>{h}</th>" for h in (
             _("saved (UTC)"), _("learner"), _("rater"), _("scenario"), _("call"), _("total"), _("result"),

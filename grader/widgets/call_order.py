@@ -184,7 +184,7 @@ def render_html(sc: CallSteps, result: OrderResult, max_hints: int = 3) -> str:
         now = {x for r in result.broken if r.why in shown for x in (r.first, r.then)}
         names = i18n.join((html.escape(sc.text(s).strip('"“”')) for s in result.misplaced if s in now),
                           "clause")
-        flagged = f"<div><i>{_('Look again at:')}</i> {names}</div>"
+        flagged = "<div><i>" + _("Look again at:") + f"</i> {names}</div>"
     return (f'<div class="academy-order-feedback" data-ok="{str(result.ok).lower()}" '
             f'style="background:{colour};padding:8px 12px;border-radius:6px;font-family:sans-serif">'
             f"<b>{html.escape(result.message)}</b>{flagged}{'<ul>' + items + '</ul>' if items else ''}</div>")

@@ -62,11 +62,11 @@ class StaffingExplorer:
             f"<td>{r.service_level:.1%}</td><td>{r.asa_s:.1f} s</td><td>{r.occupancy:.0%}</td></tr>"
             for r in e.rows)
         head = _("Workload: {erlangs} · agents needed on the phones: {needed} · to schedule with "
-                 "{shrinkage}% shrinkage: {scheduled}").format(
+                 "{shrinkage} shrinkage: {scheduled}").format(
             erlangs="<b>" + _("{traffic} Erlangs").format(traffic=f"{e.traffic:.1f}") + "</b>",
-            needed=f"<b>{e.needed}</b>", shrinkage=self.shrink.value, scheduled=f"<b>{e.scheduled}</b>")
-        self.text.value = (f"{head}<table><tr><th>{_('agents')}</th><th>{_('service level')}</th>"
-                           f"<th>{_('ASA')}</th><th>{_('occupancy')}</th></tr>{rows}</table>")
+            needed=f"<b>{e.needed}</b>", shrinkage=f"{self.shrink.value}%", scheduled=f"<b>{e.scheduled}</b>")
+        cols = "".join(f"<th>{c}</th>" for c in (_("agents"), _("service level"), _("ASA"), _("occupancy")))
+        self.text.value = f"{head}<table><tr>{cols}</tr>{rows}</table>"
         self._draw(e)
         return e
 

@@ -145,10 +145,11 @@ def render_html(result: SpotResult, show_fine: bool = False) -> str:
         if v.status == "correct-pass" and not show_fine:
             continue
         icon, colour, label = STATUS[v.status]
+        head = _("Line {n} · {status}").format(n=v.n, status=_(label))
         rows.append(
             f'<li class="academy-spot-verdict" data-line="{v.n}" data-status="{v.status}" '
             f'style="background:{colour};padding:6px 10px;margin:4px 0;border-radius:6px;list-style:none">'
-            f"{icon} <b>{_('Line {n} · {status}').format(n=v.n, status=_(label))}</b> "
+            f"{icon} <b>{head}</b> "
             f"<q>{html.escape(v.text)}</q><br>{html.escape(v.explanation)}</li>")
     return (f'<div class="academy-spot-feedback" data-perfect="{str(result.perfect).lower()}" '
             f'style="font-family:sans-serif"><b>{html.escape(result.message)}</b>'
@@ -158,10 +159,10 @@ def render_html(result: SpotResult, show_fine: bool = False) -> str:
 def render_nothing_ticked() -> str:
     """What 'Check my ticks' says before anything is ticked (no line is revealed)."""
     return ('<div class="academy-spot-feedback" data-perfect="false" style="font-family:sans-serif;'
-            f'background:#fff3e0;padding:8px 12px;border-radius:6px">✋ <b>{_("Nothing ticked yet.")}</b> '
+            'background:#fff3e0;padding:8px 12px;border-radius:6px">✋ <b>' + _("Nothing ticked yet.") + "</b> "
             + _("Read the call again and tick each agent line or note where you think a standard is "
                 "broken, then press {button}. The explanations appear once you have tried.").format(
-                    button=f"<i>{_('Check my ticks')}</i>") + "</div>")
+                    button="<i>" + _("Check my ticks") + "</i>") + "</div>")
 
 
 class ViolationSpotter:
