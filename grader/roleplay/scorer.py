@@ -80,7 +80,8 @@ class RolePlayScorer(w.VBox):
         self.section_bars: dict[str, w.HTML] = {}
 
         self.scenario_w = w.Dropdown(
-            options=[(f"{s.title} ({word(s.difficulty)})", k) for k, s in self.scenarios.items()],
+            options=[(_("{title} ({difficulty})").format(title=s.title, difficulty=word(s.difficulty)), k)
+                     for k, s in self.scenarios.items()],
             value=scenario or next(iter(self.scenarios)), description=_("Scenario"),
             layout=w.Layout(width="460px"))
         self.learner_w = w.Text(value=learner, description=_("Learner"), placeholder=_("who played the agent"))
