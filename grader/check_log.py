@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths
-from .i18n import _, chart_fonts
+from .i18n import _
 
 LOG = Path(".academy") / "checks.jsonl"
 _CHECK = re.compile(r"""\bcheck\(\s*["']([A-Za-z]\w*)["']""")
@@ -135,7 +135,6 @@ def show_progress(roots: list[Path] | None = None) -> None:
         return
     import matplotlib.pyplot as plt
 
-    chart_fonts()
     fig, ax = plt.subplots(figsize=(7, 0.5 * len(per) + 1))
     labels = per.notebook
     ax.barh(labels, per.questions, color="#e4e7eb", label=_("questions"))

@@ -250,28 +250,3 @@ class language:
         global _chosen
         _chosen = self._before
 
-
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
-             "Microsoft YaHei", "PingFang SC")
-
-
-def chart_fonts(lang: str | None = None) -> None:
-    """Let matplotlib draw Chinese labels: a CJK font after the usual ones (matplotlib falls back
-    glyph by glyph, so Latin text looks as before). Nothing to do for English."""
-    if (normalize(lang) or current_language()) == DEFAULT:
-        return
-    import matplotlib
-    from matplotlib import font_manager
-
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    if not names.intersection(CJK_FONTS):  # a font cache made before the CJK fonts were installed
-        for path in font_manager.findSystemFonts():
-            if "CJK" in Path(path).name or "WenQuanYi" in path:
-                try:
-                    font_manager.fontManager.addfont(path)
-                except (OSError, RuntimeError, ValueError):
-                    continue
-        names = {f.name for f in font_manager.fontManager.ttflist}
-    have = [n for n in CJK_FONTS if n in names][:1]
-    family = list(matplotlib.rcParams["font.family"])
-    matplotlib.rcParams["font.family"] = family + [n for n in have if n not in family]

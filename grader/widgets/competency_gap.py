@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..i18n import N_, _, chart_fonts, ngettext
+from ..i18n import N_, _, ngettext
 
 # What a learner reads for the competency and role ids of the data (other ids: '_' -> ' ').
 WORDS = {"qa_trainer": N_("QA / trainer"), "qa": N_("QA"), "kpi": N_("KPI"),
@@ -58,7 +58,6 @@ def required_vs_current(table, ax: Any = None, title: str = ""):
     """Horizontal bars of required and current level per competency (no verdict drawn)."""
     import matplotlib.pyplot as plt
 
-    chart_fonts()
     if ax is None:
         _fig, ax = plt.subplots(figsize=(7, 0.45 * len(table) + 1.2))
     y = range(len(table))

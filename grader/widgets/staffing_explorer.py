@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..i18n import _, chart_fonts
+from ..i18n import _
 from ..staffing import Staffing, agents_needed, scheduled_staff, staffing_table, traffic_intensity
 
 
@@ -73,7 +73,6 @@ class StaffingExplorer:
     def _draw(self, e: Exploration) -> None:
         import matplotlib.pyplot as plt
 
-        chart_fonts()
         self.plot.clear_output(wait=True)
         with self.plot:
             fig, ax = plt.subplots(figsize=(6, 3))
