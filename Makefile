@@ -81,10 +81,7 @@ test-fast: $(STAMP) sandbox
 EDITION := $(if $(filter zh%,$(LANG)),zh-CN,en)
 LEARNER_DIR ?= $(if $(filter zh-CN,$(EDITION)),build/learner-zh-CN,build/learner)
 lab: $(STAMP)
-	$(BIN)/academy workspace --dir $(LEARNER_DIR) --lang $(EDITION)
-	ACADEMY_LANG=$(EDITION) JUPYTERLAB_SETTINGS_DIR=$(LEARNER_DIR)/.academy/lab-settings \
-	  $(BIN)/jupyter lab --ServerApp.root_dir=$(LEARNER_DIR) --LabApp.extension_manager=readonly \
-	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+	$(BIN)/academy lab --dir $(LEARNER_DIR) --lang $(EDITION)
 
 # JupyterHub for a real cohort on this machine (needs root): the proxy from deploy/hub's lock file.
 HUB_DIR ?= /srv/academy

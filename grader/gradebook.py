@@ -401,7 +401,8 @@ class Gradebook:
         return out[SUBMISSION_COLUMNS].sort_values(["learner", "assignment"], ignore_index=True)
 
 
-def _natural_key(text: str) -> list:
+def natural_key(text: str) -> list:
+    """Sort key that orders the numbers in a name by value: q1_2 before q1_10, l9 before l10."""
     return [(0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.split(r"(\d+)", text) if t]
 
 
@@ -411,7 +412,7 @@ def _natural_categorical(values) -> pd.Categorical:
     import pandas as pd
 
     uniques = pd.unique(np.asarray(values, dtype=object)) if len(values) else []
-    cats = sorted((str(u) for u in uniques), key=_natural_key)
+    cats = sorted((str(u) for u in uniques), key=natural_key)
     return pd.Categorical(np.asarray(values, dtype=object), categories=pd.Index(cats, dtype=str))
 
 

@@ -172,8 +172,9 @@ def localize(data, lang: str | None = None):
 
     In every mapping holding ``x`` and ``x_zh``, ``x`` takes the value of ``x_zh`` when the
     language is zh-CN (and stays English otherwise, or when ``x_zh`` is empty); the ``x_zh`` keys
-    are dropped either way. A ``y_zh`` with no ``y`` next to it stays, so a loader that refuses
-    unknown fields still names a misspelt one. Returns new containers; ``data`` is not changed.
+    are dropped either way, so the loaders' models only ever see the English field names (a
+    misspelt ``x_zh`` leaves ``x`` without its Chinese, which tests/test_i18n_data.py names).
+    Returns new containers; ``data`` is not changed.
     """
     lang = normalize(lang) or current_language()
     if isinstance(data, list):
@@ -184,9 +185,7 @@ def localize(data, lang: str | None = None):
     out = {}
     for key, value in data.items():
         if isinstance(key, str) and key.endswith(suffixes):
-            base = key[: key.rindex("_")]
-            if base in data:
-                continue
+            continue
         out[key] = localize(value, lang)
     suffix = SUFFIX.get(lang)
     if suffix:

@@ -2,10 +2,11 @@
 
 The track manifest (``datasets/tracks.yaml``) says which assignments belong to each track with
 their pass marks, which role-plays must be passed (scorecard, minimum total, no failed critical
-item) and which requirements form the capstone. This module reads the manifest, checks it, and
-evaluates it for a learner from the two records the course keeps: nbgrader's gradebook (scores
-per assignment, manual grades included; a submission still awaiting manual grading is reported
-as *pending*, not failed) and the role-play studio's database. Completing every requirement of
+item) and which requirements form the capstone. This module reads the manifest (its format is
+:class:`TrackManifest`), checks it, and evaluates it for a learner from the two records the
+course keeps: nbgrader's gradebook (scores per assignment, manual grades included; a submission
+still awaiting manual grading is reported as *pending*, not failed) and the role-play studio's
+database. Completing every requirement of
 the leadership track makes a learner a promotion candidate (:func:`candidates`).
 """
 from __future__ import annotations
@@ -13,11 +14,18 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Annotated, Any, Iterable, Mapping
 
-from . import i18n, paths
+from pydantic import AfterValidator, Field, ValidationInfo, model_validator
 
+from . import datafiles, i18n, paths
+from .datafiles import (DataFileError, DataModel, Flag, NonEmpty, Number, RequiredText, Text,
+                        Whole, report)
 from .gradebook import COURSE_ID  # noqa: F401 - re-exported; the gradebook is only read here
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 MANIFEST = paths.DATASETS / "tracks.yaml"
 
 
@@ -26,123 +34,90 @@ class TrackError(ValueError):
 
 
 # --------------------------------------------------------------------------- the manifest
-@dataclass(frozen=True)
-class AssignmentRequirement:
-    id: str
-    pass_mark: float  # percent of the assignment's total points
-    title: str = ""  # what learners read ("Module 2 · Emotion management (agent)"); the id if empty
+def _title_or_id(title: str, info: ValidationInfo) -> str:
+    return title or str(info.data.get("id", ""))
+
+
+def _percent(value: float) -> float:
+    if not 0 < value <= 100:
+        raise ValueError(f"is a percentage: more than 0 and at most 100, got {value:g}")
+    return value
+
+
+Percent = Annotated[Number, AfterValidator(_percent)]
+TitleOrId = Annotated[Text, Field(validate_default=True), AfterValidator(_title_or_id)]
+
+
+class ManifestError(DataFileError, TrackError):
+    """A track manifest that cannot be used: one ``file: location: problem`` line per problem."""
+
+
+class AssignmentRequirement(DataModel):
+    id: RequiredText  # an nbgrader assignment id (a folder in solutions/)
+    pass_mark: Percent  # percent of the assignment's total points
+    title: Text = ""  # what learners read ("Module 2 · Emotion management (agent)"); the id if empty
 
     @property
     def label(self) -> str:
         return self.title or self.id
 
 
-@dataclass(frozen=True)
-class RoleplayRequirement:
-    id: str
-    title: str
-    scorecard: str
-    min_total: float  # 0-100, as the role-play studio scores
-    no_critical_fail: bool = True
+class RoleplayRequirement(DataModel):
+    id: RequiredText
+    title: TitleOrId = ""
+    scorecard: RequiredText
+    min_total: Percent  # 0-100, as the role-play studio scores
+    no_critical_fail: Flag = True
 
 
-@dataclass(frozen=True)
-class Track:
-    id: str
-    title: str
-    summary: str
-    modules: tuple[int, ...]
-    assignments: tuple[AssignmentRequirement, ...]
-    roleplays: tuple[RoleplayRequirement, ...]
-    capstone: tuple[str, ...]
+class Track(DataModel):
+    unique_ids = (("assignments[].id", "roleplays[].id"),)
+
+    id: RequiredText
+    title: TitleOrId = ""
+    summary: Text = ""
+    modules: tuple[Whole, ...] = ()
+    assignments: tuple[AssignmentRequirement, ...] = ()
+    roleplays: tuple[RoleplayRequirement, ...] = ()
+    capstone: tuple[RequiredText, ...] = ()  # requirement ids
 
     @property
     def requirement_ids(self) -> list[str]:
         return [a.id for a in self.assignments] + [r.id for r in self.roleplays]
 
+    @model_validator(mode="after")
+    def _has_requirements_and_capstone_names_them(self) -> "Track":
+        ids = self.requirement_ids
+        if not ids:
+            report([((), "a track needs at least one assignment or role-play")])
+        report(((("capstone", n), f"{c!r} is not among the track's assignments or role-plays "
+                                  f"({', '.join(ids)})")
+                for n, c in enumerate(self.capstone) if c not in ids))
+        return self
 
-def _need(d: Mapping, key: str, where: str, kind: type | tuple[type, ...]) -> Any:
-    if key not in d:
-        raise TrackError(f"{where}: '{key}' is missing")
-    value = d[key]
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-        raise TrackError(f"{where}: '{key}' should be {getattr(kind, '__name__', kind)}, got {value!r}")
-    return value
+
+class TrackManifest(DataModel):
+    """The track manifest: ``datasets/tracks.yaml``."""
+
+    unique_ids = (("tracks[].id",),)
+
+    version: Whole = 1
+    tracks: Annotated[tuple[Track, ...], NonEmpty]
 
 
 def parse_manifest(data: Any, source: str = "tracks.yaml") -> list[Track]:
-    """Check a manifest's content and turn it into :class:`Track` objects."""
-    if not isinstance(data, Mapping) or not isinstance(data.get("tracks"), list) or not data["tracks"]:
-        raise TrackError(f"{source}: expected a mapping with a non-empty 'tracks:' list")
-    tracks, seen_tracks = [], set()
-    for i, raw in enumerate(data["tracks"], 1):
-        where = f"{source}, track {i}"
-        if not isinstance(raw, Mapping):
-            raise TrackError(f"{where}: each track should be a mapping with id, title, assignments …")
-        unknown = set(raw) - {"id", "title", "summary", "modules", "assignments", "roleplays", "capstone"}
-        if unknown:
-            raise TrackError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-        tid = _need(raw, "id", where, str)
-        where = f"{source}, track '{tid}'"
-        if tid in seen_tracks:
-            raise TrackError(f"{where}: the id is used twice")
-        seen_tracks.add(tid)
-        assignments, ids = [], set()
-        for a in raw.get("assignments") or []:
-            if not isinstance(a, Mapping):
-                raise TrackError(f"{where}: each assignment should look like {{id: 04-…, pass_mark: 70}}")
-            aid = _need(a, "id", where, str)
-            mark = _need(a, "pass_mark", f"{where}, assignment '{aid}'", (int, float))
-            if not 0 < mark <= 100:
-                raise TrackError(f"{where}, assignment '{aid}': pass_mark is a percentage "
-                                 f"(0 < pass_mark <= 100), got {mark}")
-            if aid in ids:
-                raise TrackError(f"{where}: assignment '{aid}' is listed twice")
-            ids.add(aid)
-            assignments.append(AssignmentRequirement(aid, float(mark), str(a.get("title") or "")))
-        roleplays = []
-        for r in raw.get("roleplays") or []:
-            if not isinstance(r, Mapping):
-                raise TrackError(f"{where}: each role-play should be a mapping (id, scorecard, min_total)")
-            rid = _need(r, "id", where, str)
-            rw = f"{where}, role-play '{rid}'"
-            total = _need(r, "min_total", rw, (int, float))
-            if not 0 < total <= 100:
-                raise TrackError(f"{rw}: min_total is a score out of 100, got {total}")
-            if rid in ids:
-                raise TrackError(f"{where}: requirement id '{rid}' is used twice")
-            ids.add(rid)
-            roleplays.append(RoleplayRequirement(
-                rid, str(r.get("title", rid)), _need(r, "scorecard", rw, str), float(total),
-                bool(r.get("no_critical_fail", True))))
-        if not ids:
-            raise TrackError(f"{where}: a track needs at least one assignment or role-play")
-        capstone = tuple(raw.get("capstone") or [])
-        missing = [c for c in capstone if c not in ids]
-        if missing:
-            raise TrackError(f"{where}: capstone names {', '.join(missing)}, which "
-                             f"{'is' if len(missing) == 1 else 'are'} not among the track's "
-                             f"assignments or role-plays")
-        modules = raw.get("modules") or []
-        if not all(isinstance(m, int) and not isinstance(m, bool) for m in modules):
-            raise TrackError(f"{where}: modules should be a list of module numbers, e.g. [1, 2, 3]")
-        tracks.append(Track(tid, str(raw.get("title", tid)), " ".join(str(raw.get("summary", "")).split()),
-                            tuple(modules), tuple(assignments), tuple(roleplays), capstone))
-    return tracks
+    """Check a manifest's content and turn it into :class:`Track` objects (every problem at once,
+    as a :class:`ManifestError`, which is a :class:`TrackError`). Titles and summaries are in the
+    current language (``x`` or its Chinese ``x_zh``, see :func:`grader.i18n.localize`)."""
+    return list(datafiles.validate(TrackManifest, i18n.localize(data), source, ManifestError).tracks)
 
 
 def load_manifest(path: Path | str | None = None) -> list[Track]:
     """Read and check the track manifest (default ``datasets/tracks.yaml``)."""
-    import yaml
-
     p = Path(path) if path else MANIFEST
     if not p.exists():
         raise TrackError(f"No track manifest at {p}. Pass --manifest PATH or restore datasets/tracks.yaml.")
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise TrackError(f"{p} is not valid YAML: {exc}") from None
-    return parse_manifest(i18n.localize(data), p.name)  # titles in the current language
+    return parse_manifest(datafiles.read(p, ManifestError), p.name)
 
 
 def manifest_problems(tracks: Iterable[Track], solutions: Path | None = None,
@@ -288,6 +263,40 @@ class Records:
         rows = df[(df["learner"] == learner) & (df["scorecard_id"] == scorecard)
                   & (df["rater"] != learner)]
         return rows.to_dict("records")
+
+
+class TableRecords:
+    """The records interface of :class:`Records` answered from a grade table already in memory
+    (the report's and the demo's; fast for big cohorts): the same rule, no second read of the
+    gradebook."""
+
+    def __init__(self, table: pd.DataFrame | None, roleplay: pd.DataFrame | None, *,
+                 totals: pd.DataFrame | None = None):
+        """From a grade table, or from its submission ``totals`` when already summed (indexed by
+        learner and assignment; columns score, max, manual), which saves a pass over the table."""
+        if totals is None:
+            from .analytics.scores import submission_totals
+
+            totals = (submission_totals(table).set_index(["learner", "assignment"])
+                      .rename(columns={"max_score": "max", "needs_manual_grade": "manual"}))
+        self._sub = totals[["score", "max", "manual"]].to_dict("index")
+        self._assignments = set(totals.index.get_level_values("assignment"))
+        self._rp: dict = {}
+        if roleplay is not None and len(roleplay):
+            ok = roleplay[roleplay.rater != roleplay.learner]
+            self._rp = {k: v.to_dict("records") for k, v in ok.groupby(["learner", "scorecard_id"])}
+
+    def assignment_score(self, assignment: str, learner: str):
+        if assignment not in self._assignments:
+            return AssignmentScore(assignment, "not_in_gradebook")
+        s = self._sub.get((learner, assignment))
+        if s is None:
+            return AssignmentScore(assignment, "not_submitted")
+        return AssignmentScore(assignment, "needs_manual_grade" if s["manual"] else "graded",
+                               float(s["score"]), float(s["max"]))
+
+    def roleplay_rows(self, learner: str, scorecard: str) -> list[dict]:
+        return self._rp.get((learner, scorecard), [])
 
 
 def load_roleplay_results(db_path: str | Path | None):

@@ -56,13 +56,21 @@ def test_demo_end_to_end(tmp_path, capsys):
     assert auto_max.nunique() == 1, "every learner is scored out of the same auto-graded points"
     assert per_q.written.any() and not per_q[~per_q.written].needs_manual_grade.any()
     assert "Hardest:" in out
-    assert "Per track" in out and "Agent track: " in out
+    assert "Per track" in out and "Agent track (" in out
     # questions are labelled with their ids, written ones named, and the next steps given
     first = per_q[~per_q.written].question.iloc[0]
     assert f"{first} " in out.split("Per question")[1]
     written = sorted(set(per_q[per_q.written].question))
-    assert "Written answers, not in these figures" in out and all(q in out for q in written)
-    assert "academy report --course" in out and "formgrader" in out
+    assert "Written answers are not in these figures" in out and all(q in out for q in written)
+    assert f"academy report --course {tmp_path / 'demo'}" in out
+    assert f"academy formgrader --course {tmp_path / 'demo'}" in out
+    # each learner's score is the report's (grader.analytics.scores), pass or fail the engine's
+    from grader.analytics.scores import format_score, learner_averages
+
+    scores = learner_averages(per_q)
+    for lid, pct in scores.items():
+        line = next(l for l in out.splitlines() if l.startswith(f"{lid} "))
+        assert f" {format_score(pct)} " in line and line.split()[-2] in ("pass", "fail", "waiting")
 
 
 def test_broken_submission_is_reported_and_others_graded(tmp_path):

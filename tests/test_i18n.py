@@ -155,15 +155,15 @@ def test_language_context_restores_the_previous_choice():
 
 
 def test_localize_takes_the_chinese_field_and_drops_the_rest():
-    """Does localize() put x_zh in x for zh-CN, keep English otherwise, and leave a stray y_zh
-    (no y beside it) for the loader to refuse?"""
+    """Does localize() put x_zh in x for zh-CN, keep English otherwise, and drop every *_zh key
+    (the models behind the loaders know only the English field names)?"""
     data = {"title": "Hi", "title_zh": "你好", "items": [{"text": "A", "text_zh": "甲", "n": 1},
                                                       {"text": "B", "text_zh": ""}],
             "scales": {"0": "none"}, "scales_zh": {"0": "无"}, "typo_zh": "x"}
     assert i18n.localize(data, "en") == {"title": "Hi", "items": [{"text": "A", "n": 1}, {"text": "B"}],
-                                         "scales": {"0": "none"}, "typo_zh": "x"}
+                                         "scales": {"0": "none"}}
     assert i18n.localize(data, "zh-CN") == {"title": "你好", "items": [{"text": "甲", "n": 1}, {"text": "B"}],
-                                            "scales": {"0": "无"}, "typo_zh": "x"}
+                                            "scales": {"0": "无"}}
     assert data["title"] == "Hi"  # not changed in place
 
 

@@ -194,20 +194,51 @@ def test_manifest_points_at_this_teams_assignments():
 
 
 @pytest.mark.parametrize("change, message", [
-    (lambda m: m["tracks"][1]["assignments"][0].update(pass_mark=170), "percentage"),
-    (lambda m: m["tracks"][1].update(capstone=["06-cap", "nope"]), "nope"),
-    (lambda m: m["tracks"][1]["roleplays"][0].pop("scorecard"), "'scorecard' is missing"),
-    (lambda m: m["tracks"][1].update(id="agent"), "used twice"),
-    (lambda m: m["tracks"][0].update(passmark=3), "unknown key"),
-    (lambda m: m["tracks"][1]["roleplays"][0].update(min_total="high"), "min_total"),
+    (lambda m: m["tracks"][1]["assignments"][0].update(pass_mark=170),
+     r"tracks\[1\]\.assignments\[0\]\.pass_mark \(id '01-a'\): is a percentage"),
+    (lambda m: m["tracks"][1].update(capstone=["06-cap", "nope"]),
+     r"tracks\[1\]\.capstone\[1\] \(id 'leadership'\): 'nope' is not among the track's"),
+    (lambda m: m["tracks"][1]["roleplays"][0].pop("scorecard"),
+     r"tracks\[1\]\.roleplays\[0\]\.scorecard \(id 'coach'\): required, but missing"),
+    (lambda m: m["tracks"][1].update(id="agent"), r"tracks\[1\]\.id: 'agent' is used twice \(first at tracks\[0\]\.id\)"),
+    (lambda m: m["tracks"][0].update(passmark=3), r"tracks\[0\]\.passmark \(id 'agent'\): unknown field"),
+    (lambda m: m["tracks"][1]["roleplays"][0].update(min_total="high"), r"min_total \(id 'coach'\): .*got 'high'"),
+    (lambda m: m["tracks"][1]["roleplays"][0].update(id="06-cap"),
+     r"tracks\[1\]\.roleplays\[0\]\.id: '06-cap' is used twice \(first at tracks\[1\]\.assignments\[1\]\.id\)"),
+    (lambda m: m["tracks"][0].update(assignments=[]), r"tracks\[0\] \(id 'agent'\): a track needs at least one"),
 ])
 def test_bad_manifest_is_refused_with_a_clear_message(change, message):
     """Is a manifest with a bad pass mark, a capstone naming nothing, a missing scorecard, a
-    duplicate track id, a typo'd key or a non-numeric minimum refused, saying what is wrong?"""
+    duplicate track or requirement id, a typo'd key, a non-numeric minimum or a track without
+    requirements refused, saying where and what is wrong (as a TrackError, which callers catch)?"""
     data = yaml.safe_load(yaml.safe_dump(MANIFEST))
     change(data)
     with pytest.raises(TrackError, match=message):
         parse_manifest(data)
+
+
+def test_every_manifest_problem_is_reported_at_once(tmp_path):
+    """Does one load of a broken copy of the shipped manifest list each of its mistakes, one
+    line each, naming the file and the place in it?"""
+    data = yaml.safe_load((ROOT / "datasets" / "tracks.yaml").read_text(encoding="utf-8"))
+    lead = data["tracks"][1]
+    lead["assignments"][0]["pass_mark"] = 0
+    lead["modules"] = [1, "four"]
+    lead["roleplays"][0]["no_critical_fail"] = "yes"
+    lead["id"] = "agent"
+    path = tmp_path / "tracks.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(TrackError) as err:
+        load_manifest(path)
+    first, rp = lead["assignments"][0]["id"], lead["roleplays"][0]["id"]
+    assert str(err.value).splitlines() == [
+        "tracks.yaml: tracks[1].modules[1] (id 'agent'): should be a valid integer, got 'four'",
+        f"tracks.yaml: tracks[1].assignments[0].pass_mark (id '{first}'): is a percentage: more "
+        "than 0 and at most 100, got 0",
+        f"tracks.yaml: tracks[1].roleplays[0].no_critical_fail (id '{rp}'): should be a valid "
+        "boolean, got 'yes'",
+        "tracks.yaml: tracks[1].id: 'agent' is used twice (first at tracks[0].id); ids must be unique",
+    ]
 
 
 # --------------------------------------------------------------------------- evaluation
@@ -378,7 +409,7 @@ def test_real_roleplay_store_latest_version_counts(world, tmp_path):
     assert coach.state == "remaining" and "below 75" in coach.detail
 
 
-def test_progress_and_candidates_take_the_course_folder(world, tmp_path, capsys):
+def test_progress_and_candidates_take_the_course_folder(world, tmp_path, capsys, monkeypatch):
     """Do progress and candidates find the gradebook with --course, like the other cohort commands,
     and say what to do when the folder has none?"""
     import shutil
@@ -391,7 +422,12 @@ def test_progress_and_candidates_take_the_course_folder(world, tmp_path, capsys)
     empty = ["--course", str(course), "--roleplay-db", str(store)]
     assert main(["candidates", *empty]) != 0
     err = capsys.readouterr().err
-    assert "No gradebook in" in err and "--course DIR" in err
+    assert f"There is no cohort in {course.resolve()}" in err and "--course DIR" in err
+    assert f"academy roster ROSTER.csv --course {course}" in err  # what makes one, not what was done
+    # $ACADEMY_GRADEBOOK is read as by the other cohort commands
+    monkeypatch.setenv("ACADEMY_GRADEBOOK", url)
+    assert main(["progress", "ana", *empty]) == 0 and "ana" in capsys.readouterr().out
+    monkeypatch.delenv("ACADEMY_GRADEBOOK")
     shutil.copyfile(url.removeprefix("sqlite:///"), course / "gradebook.db")
     assert main(["progress", "ana", *empty]) == 0
     assert "ana" in capsys.readouterr().out

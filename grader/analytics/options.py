@@ -6,10 +6,15 @@ running code). Reading thousands of notebooks takes time, so each notebook's ans
 in ``.academy/answers-cache.json`` in the workspace, keyed by file size and modification time:
 a second report reads only notebooks graded since. The tables are built with pandas group-bys
 and stay fast at any cohort size.
+
+What each option said is read from the assignment's source notebook (:func:`option_wording`): the
+question's text lists its options as learners saw them (``- **A.** "Good morning, …"``), so the
+report can show the wording next to the letter.
 """
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -141,3 +146,62 @@ def answer_keys(source: Path) -> tuple[dict[str, str], dict[str, Any]]:
             if "answer" in g:
                 keys[name] = g["answer"]
     return kinds, keys
+
+
+# An option in a question's text: a list item "- **A.** wording", "- **A** wording", "- A. wording"
+# (its wording may go on over indented lines), or a table row "| **A** | wording |".
+_OPTION_LINE = re.compile(r"^[ \t]*[-*][ \t]+(?:\*\*([A-Z])[.)]?\*\*|([A-Z])[.)])[ \t]+"
+                          r"(.+(?:\n[ \t]+\S.*)*)", re.M)
+_OPTION_ROW = re.compile(r"^\|\s*(?:\*\*)?([A-Z])(?:\*\*)?\s*\|\s*(.+?)\s*\|", re.M)
+WORDING_CHARS = 140  # longer wording is shortened with "…" in the report
+
+
+def option_wording(source: Path) -> dict[str, dict[str, tuple[str, str]]]:
+    """{question: {OPTION: (label, wording)}} for the choice and pick-all questions of an
+    assignment's source notebooks: the option as the learner writes it (``label``: the letter, or a
+    listed option's own spelling such as ``'communication'``) and the text the question shows for
+    it (``wording``; empty when the question lists none, e.g. options that are line numbers).
+    Keys are normalised as :func:`option_table` normalises answers (trimmed, upper case)."""
+    import nbformat
+
+    from ..nbgrader_ext import question_specs
+
+    out: dict[str, dict[str, tuple[str, str]]] = {}
+    for path in sorted(source.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        specs = question_specs(nb)
+        text: list[str] = []  # the markdown since the previous question's answer cell
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                text.append(cell.source)
+                continue
+            name = (cell.metadata.get("nbgrader") or {}).get("grade_id")
+            if name not in specs:
+                continue
+            parts = specs[name]
+            check, grade = parts.get("check", {}), parts.get("grade", {})
+            if (grade.get("kind") or check.get("kind")) in ("choice", "multi"):
+                out[name] = _wording(check.get("options"), "\n\n".join(text))
+            text = []
+    return out
+
+
+def _wording(options: Any, text: str) -> dict[str, tuple[str, str]]:
+    found = {m.group(1) or m.group(2): _plain(m.group(3)) for m in _OPTION_LINE.finditer(text)}
+    if not found:
+        found = {m.group(1): _plain(m.group(2)) for m in _OPTION_ROW.finditer(text)}
+    if isinstance(options, str):  # letters, e.g. "ABCD"
+        declared = list(options)
+    elif isinstance(options, (list, tuple)):
+        declared = [str(o) for o in options]
+    else:
+        declared = sorted(found)
+    return {str(o).strip().upper(): (str(o), found.get(str(o), "")) for o in declared}
+
+
+def _plain(markdown: str) -> str:
+    """One option's wording as plain text: no emphasis or code marks, shortened when long."""
+    text = re.sub(r"(\*\*|__|`)", "", markdown)
+    text = re.sub(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])", r"\1", text)
+    text = " ".join(text.split())
+    return text if len(text) <= WORDING_CHARS else text[:WORDING_CHARS - 1].rstrip() + "…"

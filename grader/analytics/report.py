@@ -19,6 +19,7 @@ import json
 import math
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ import pandas as pd
 from . import items as item_stats_mod
 from . import options as options_mod
 from . import risk as risk_mod
+from . import scores as scores_mod
 from ..templating import chart_label
 
 
@@ -48,6 +50,20 @@ class CohortData:
     leaders: list[str] | None = None          # filled while rendering: leadership track complete
     notes: list[str] = field(default_factory=list)
     unsandboxed: list[tuple[str, str]] = field(default_factory=list)  # (learner, assignment)
+    wording: dict[str, dict[str, str]] = field(default_factory=dict)  # question: {option: text}
+    generated: datetime | None = None         # when the report was made (timezone-aware); now if None
+
+
+def generated_at() -> datetime:
+    """Now, in the machine's own timezone (timezone-aware)."""
+    return datetime.now().astimezone()
+
+
+def format_time(when: datetime) -> str:
+    """The report's time as both the page and `academy report` show it: local time with its offset
+    from UTC, e.g. ``2026-11-20 14:05 UTC+08:00``."""
+    offset = when.strftime("%z") or "+0000"
+    return f"{when:%Y-%m-%d %H:%M} UTC{offset[:3]}:{offset[3:]}"
 
 
 # --------------------------------------------------------------------------- loading
@@ -64,6 +80,7 @@ def load(ws, roleplay_db: Path | None = None, check_dirs: list[Path] | None = No
         k, key = options_mod.answer_keys(ws.source_dir / aid)
         data.kinds.update(k)
         data.keys.update(key)
+        data.wording.update(options_mod.option_wording(ws.source_dir / aid))
     data.answers = options_mod.read_answers(ws.root)
     data.checks = risk_mod.read_check_logs([ws.submitted] + list(check_dirs or []))
     data.roleplay, data.calibration = _roleplay(roleplay_db, data.notes)
@@ -196,7 +213,7 @@ def _completion(d: CohortData, per: pd.DataFrame, n: int) -> dict:
     ax.invert_yaxis()
     return {"chart": _png(fig),
             "table": _table(out.assign(share=lambda x: (100 * x.share).round(0).astype(int).astype(str) + "%")),
-            "tracks": _tracks(d)}
+            "tracks": _tracks(d), "tracks_explained": [COMPLETE_EXPLAINED, PASSED_EXPLAINED]}
 
 
 def learner_tracks(tracks: list | None, submissions: pd.DataFrame) -> dict[str, str]:
@@ -223,12 +240,22 @@ def _expected_learners(tracks: list | None, aid: str, on_track: dict[str, str], 
     return sum(1 for t in on_track.values() if t in ids)
 
 
+# The per-track table's last column, and what it means (shown under the table).
+PASSED_COLUMN = "assignments passed, average per learner"
+PASSED_EXPLAINED = ("'Assignments passed, average per learner' is, for each learner on the track, the "
+                    "share of the track's assignments on which they reached the pass mark, averaged "
+                    "over the track's learners: a learner who passed 3 of 4 assignments counts as 75%.")
+COMPLETE_EXPLAINED = ("A learner is complete when they have met every requirement of the track "
+                      "(its assignments at their pass marks and its role-plays), by the same rule as "
+                      "the commands academy progress and academy candidates.")
+
+
 def _tracks(d: CohortData) -> dict | None:
     if not d.tracks:
         return None
-    from ..tracks import evaluate
+    from ..tracks import TableRecords, evaluate
 
-    per = (risk_mod.submission_totals(d.table).set_index(["learner", "assignment"])
+    per = (scores_mod.submission_totals(d.table).set_index(["learner", "assignment"])
            .rename(columns={"max_score": "max", "needs_manual_grade": "manual"}))
     per["pct"] = 100 * per.score / per["max"].where(per["max"] > 0)
     learners = d.people.learner.tolist()
@@ -250,7 +277,7 @@ def _tracks(d: CohortData) -> dict | None:
         # only learners who passed every assignment can be complete (a necessary condition of the
         # engine's rule, used to skip the others quickly): grader.tracks decides about them
         maybe = passed[passed].index.tolist()
-        records = _TableRecords(None, d.roleplay,
+        records = TableRecords(None, d.roleplay,
                                 totals=per[per.index.get_level_values("learner").isin(maybe)])
         done = [lid for lid in maybe if evaluate(t, lid, records).complete]
         if t.id == "leadership":
@@ -259,81 +286,63 @@ def _tracks(d: CohortData) -> dict | None:
         rows.append({"track": t.title, "learners taking it": len(members),
                      "learners complete": len(done),
                      "share complete": f"{100 * len(done) / max(len(members), 1):.0f}%",
-                     "assignments passed (its learners)":
+                     PASSED_COLUMN:
                          f"{100 * n_ok.reindex(members).sum() / (n_req * max(len(members), 1)):.0f}%"
                          if t.assignments else "–"})
     d.leaders = leaders
     return _table(pd.DataFrame(rows))
 
 
-class _TableRecords:
-    """grader.tracks' records interface answered from the grade table (fast for big cohorts)."""
-
-    def __init__(self, table: pd.DataFrame, roleplay: pd.DataFrame | None, *,
-                 totals: pd.DataFrame | None = None):
-        """From a grade table, or from its submission ``totals`` when already summed (indexed by
-        learner and assignment; columns score, max, manual), which saves a pass over the table."""
-        if totals is None:
-            totals = (risk_mod.submission_totals(table).set_index(["learner", "assignment"])
-                      .rename(columns={"max_score": "max", "needs_manual_grade": "manual"}))
-        self._sub = totals[["score", "max", "manual"]].to_dict("index")
-        self._assignments = set(totals.index.get_level_values("assignment"))
-        self._rp: dict = {}
-        if roleplay is not None and len(roleplay):
-            ok = roleplay[roleplay.rater != roleplay.learner]
-            self._rp = {k: v.to_dict("records") for k, v in ok.groupby(["learner", "scorecard_id"])}
-
-    def assignment_score(self, assignment: str, learner: str):
-        from ..tracks import AssignmentScore
-
-        if assignment not in self._assignments:
-            return AssignmentScore(assignment, "not_in_gradebook")
-        s = self._sub.get((learner, assignment))
-        if s is None:
-            return AssignmentScore(assignment, "not_submitted")
-        return AssignmentScore(assignment, "needs_manual_grade" if s["manual"] else "graded",
-                               float(s["score"]), float(s["max"]))
-
-    def roleplay_rows(self, learner: str, scorecard: str) -> list[dict]:
-        return self._rp.get((learner, scorecard), [])
-
-
 def _scores(per: pd.DataFrame) -> dict:
     plt = _plt()
-    avg = per.groupby("learner").percent.mean()
+    avg = scores_mod.learner_averages(per=per)
     fig, axes = plt.subplots(1, 2, figsize=(12, 3.6), gridspec_kw={"wspace": 0.55})
     axes[0].hist(avg.dropna(), bins=np.arange(0, 105, 5), color="#3e7cb1", edgecolor="white")
-    axes[0].set_xlabel("learner's average auto-graded score (%)")
+    axes[0].set_xlabel("learner's score (%)")
     axes[0].set_ylabel("learners")
     groups = [(a, g.percent.dropna().values) for a, g in per.groupby("assignment")]
     axes[1].boxplot([v for _, v in groups], orientation="horizontal")
     axes[1].set_yticks(range(1, len(groups) + 1), [a for a, _ in groups])
-    axes[1].set_xlabel("score (%)")
+    axes[1].set_xlabel("score on the assignment (%)")
     axes[1].invert_yaxis()
     q = avg.quantile([0.1, 0.25, 0.5, 0.75, 0.9])
-    line = (f"Median learner average {q[0.5]:.0f}% (middle half {q[0.25]:.0f}–{q[0.75]:.0f}%, "
+    line = (f"The median learner's score is {q[0.5]:.0f}% (middle half {q[0.25]:.0f}–{q[0.75]:.0f}%, "
             f"10th–90th percentile {q[0.1]:.0f}–{q[0.9]:.0f}%).") if len(avg) else ""
     return {"chart": _png(fig), "line": line}
 
 
 def _items(d: CohortData) -> dict | None:
-    plt = _plt()
     wide, maxima = item_stats_mod.item_matrix(d.table)
     if wide.empty:
         return None
     s = item_stats_mod.item_stats(wide, maxima)
     s["verdict"] = item_stats_mod.flag(s)
+    fig = _items_figure(s)
+    worst = s.sort_values(["upper_lower_d", "difficulty"]).reset_index()
+    shown = worst.head(40).rename(columns={"item_rest_r": "item-rest r", "upper_lower_d": "D"})
+    return {"chart": _png(fig), "table": _table(shown), "shown": len(shown), "total": len(s)}
+
+
+# Room around the plotted range so that a point on its edge (difficulty 0 or 1, D = 1) is drawn
+# whole, not cut in half by the axes: in data units, far more than a marker's radius.
+ITEM_MARGIN = 0.06
+
+
+def _items_figure(s: pd.DataFrame):
+    """Difficulty against discrimination D, one point per question; D of 1.0 and a difficulty of
+    0 or 1 are possible and are drawn whole."""
+    plt = _plt()
     fig, ax = plt.subplots(figsize=(7, 4))
     ax.axhline(0.3, color="#9aa5b1", lw=0.8, ls="--")
     ax.axhline(0, color="#9aa5b1", lw=0.8)
     ax.scatter(s.difficulty, s.upper_lower_d, c=np.where(s.upper_lower_d < 0.2, "#d64545", "#3e7cb1"), s=18)
     ax.set_xlabel("difficulty (share of points earned)")
     ax.set_ylabel("discrimination D (upper − lower 27%)")
-    ax.set_xlim(0, 1.02)
-    ax.set_ylim(min(-0.2, np.nanmin(s.upper_lower_d) - 0.05) if s.upper_lower_d.notna().any() else -0.2, 1)
-    worst = s.sort_values(["upper_lower_d", "difficulty"]).reset_index()
-    shown = worst.head(40).rename(columns={"item_rest_r": "item-rest r", "upper_lower_d": "D"})
-    return {"chart": _png(fig), "table": _table(shown), "shown": len(shown), "total": len(s)}
+    ax.set_xlim(-ITEM_MARGIN, 1 + ITEM_MARGIN)
+    low = min(-0.2, np.nanmin(s.upper_lower_d)) if s.upper_lower_d.notna().any() else -0.2
+    ax.set_ylim(low - ITEM_MARGIN, 1 + ITEM_MARGIN)
+    ax.set_yticks(np.arange(np.ceil(low * 5) / 5, 1.01, 0.2))
+    return fig
 
 
 def _options(d: CohortData) -> dict:
@@ -344,9 +353,15 @@ def _options(d: CohortData) -> dict:
     opts = options_mod.option_table(d.answers, d.kinds, d.keys, n_by_q)
     if opts.empty:
         return {"message": "No multiple-choice questions answered yet."}
+    from ..gradebook import natural_key
+
     questions = []
-    for q, g in opts.groupby("question", sort=True):
-        options = [{"option": str(o), "count": int(k), "share": f"{100 * sh:.0f}%", "key": c is True}
+    groups = dict(list(opts.groupby("question", sort=False, observed=True)))
+    for q in sorted(groups, key=lambda x: natural_key(str(x))):  # q1_2 before q1_10
+        g = groups[q]
+        said = d.wording.get(str(q), {})
+        options = [{"option": said.get(str(o), (str(o), ""))[0], "text": said.get(str(o), ("", ""))[1],
+                    "count": int(k), "share": f"{100 * sh:.0f}%", "key": c is True}
                    for o, k, sh, c in zip(g.option, g["count"], g.share, g.correct)]
         top_wrong = g[g.correct == False]  # noqa: E712 - None means unknown
         warn = None
@@ -354,7 +369,7 @@ def _options(d: CohortData) -> dict:
             w = top_wrong.iloc[0]
             right = g[g.correct == True]["share"].max()  # noqa: E712
             if w.share >= right:
-                warn = str(w.option)
+                warn = said.get(str(w.option), (str(w.option), ""))[0]
         questions.append({"question": str(q), "kind": str(g.kind.iloc[0]), "options": options, "warn": warn})
     return {"message": None, "questions": questions}
 
@@ -369,6 +384,7 @@ def _risk(d: CohortData, n_learners: int) -> dict:
     shown = r.head(200).merge(d.people, on="learner", how="left")
     shown.insert(1, "name", (shown.first_name.fillna("") + " " + shown.last_name.fillna("")).str.strip())
     shown = shown.drop(columns=["first_name", "last_name"])
+    shown["score"] = shown.score.map(scores_mod.format_score)  # as the demo summary prints it
     shown["reasons"] = shown.reasons.map(list)  # one reason per line in the table
     out["table"] = _table(shown)
     return out
@@ -431,18 +447,19 @@ def render(d: CohortData) -> str:
     d.table = _compact(d.table)
     if d.answers is not None:
         d.answers = _compact(d.answers)
-    per = risk_mod.learner_scores(d.table)
+    per = scores_mod.learner_scores(d.table)
     n = len(d.people) or d.table.learner.nunique()
-    avg = per.groupby("learner").percent.mean()
+    avg = scores_mod.learner_averages(per=per)
     cards = [("learners", n), ("assignments", d.table.assignment.nunique()),
-             ("submissions", len(per)), ("median score", f"{avg.median():.0f}%" if len(avg) else "–"),
+             ("submissions", len(per)), ("median score", scores_mod.format_score(avg.median()) if len(avg) else "–"),
              ("awaiting manual grading", int(d.table.needs_manual_grade.astype(bool).sum()))]
     # in this order: the track table fills d.leaders, which the leadership section reads
     sections = {"completion": _completion(d, per, n), "scores": _scores(per), "items": _items(d),
                 "options": _options(d), "risk": _risk(d, n), "roleplay": _roleplay_section(d),
                 "leadership": _leadership(d)}
     return render_template("cohort_report.html.j2", title=d.title, cards=cards, notes=d.notes,
-                           unsandboxed=_unsandboxed(d), generated=time.strftime("%Y-%m-%d %H:%M"),
+                           unsandboxed=_unsandboxed(d), generated=format_time(d.generated or generated_at()),
+                           score_definition=scores_mod.SCORE_DEFINITION,
                            seconds=f"{time.time() - t0:.1f}", **sections)
 
 

@@ -4,7 +4,11 @@ Builds exercises/ from solutions/, makes a cohort (strong, average, struggling l
 who skip questions; a third on the leadership track, the rest on the agent track), writes the
 submissions each learner's track asks for (agents never take a supervisor exercise), autogrades them with real nbgrader into a SQLite
 gradebook (in parallel, see :mod:`grader.autograding`), exports grades (nbgrader's own CSV plus a
-per-question table) and prints a summary.
+per-question table) and prints a summary: each learner's score, by the one definition the cohort
+report uses too (:mod:`grader.analytics.scores`), their track's assignments against the pass marks
+as the tracks engine judges them (:func:`grader.tracks.evaluate`, the rule of ``academy
+candidates``), the share of points earned per question, and where to go next (``academy report``,
+``academy formgrader``).
 Everything lands in ``build/demo/`` (an ordinary nbgrader course folder: open it with formgrader
 to grade the written answers by hand).
 """
@@ -94,29 +98,16 @@ def run(args: argparse.Namespace) -> int:
     table = grade_table(ws.db_url)
     table.to_csv(ws.root / "question_scores.csv", index=False)
 
-    profiles = {l.id: l for l in learners}
-    auto = table[~table.written]
-    per_learner = (auto.groupby("learner")[["score", "max_score"]].sum()
-                   .assign(percent=lambda d: (100 * d.score / d.max_score).round(0)))
-    to_mark = table[table.written & table.needs_manual_grade].groupby("learner").size()
     print()
-    print(f"Cohort summary: {len(learners)} learners, {len(ids)} assignment(s); each learner takes "
-          f"the assignments of their track. Scores are the auto-graded points; 'to mark' counts "
-          f"written answers waiting for a trainer in formgrader.")
-    print(f"{'learner':<12}{'name':<22}{'track':<12}{'profile':<12}{'auto score':>12}{'%':>6}{'to mark':>9}")
-    for lid, row in per_learner.sort_values(["percent", "score"], ascending=False).iterrows():
-        l = profiles[lid]
-        print(f"{lid:<12}{(l.first_name + ' ' + l.last_name):<22}{l.track:<12}{l.profile:<12}"
-              f"{row.score:>7.1f}/{row.max_score:<4.0f}{row.percent:>6.0f}{int(to_mark.get(lid, 0)):>9}")
+    print(learner_summary(table, learners, tracks, ids))
     print()
-    print(_track_summary(table, learners, tracks, ids))
-    print()
-    print(_question_summary(auto))
-    written = sorted(set(table[table.written].question), key=lambda q: [int(x) if x.isdigit() else x
-                                                                        for x in q.replace("q", "").split("_")])
+    print(_question_summary(table[~table.written]))
+    from ..gradebook import natural_key
+
+    written = sorted(set(table[table.written].question), key=natural_key)
     if written:
-        print(f"  Written answers, not in these figures (a trainer marks them in formgrader): "
-              f"{', '.join(written)}")
+        print("  Written answers are not in these figures; a trainer marks them in formgrader: "
+              f"{', '.join(written)}.")
     if problems:
         print()
         print(f"{len(problems)} submission(s) could not be graded (the rest were):")
@@ -124,8 +115,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {p.learner} {p.assignment}: {p.message}")
     print()
     print(f"Grades: {ws.root / 'grades.csv'} (nbgrader export) and {ws.root / 'question_scores.csv'}")
-    print(f"Next: `academy report --course {ws.root}` writes the cohort report; written answers are "
-          f"marked in formgrader (`make lab`, then Nbgrader > Formgrader).")
+    print(next_steps(ws.root))
     print(f"Done in {time.time() - t0:.0f} s.")
     return 0 if not problems else 1
 
@@ -141,43 +131,96 @@ def _tracks() -> list:
         return []
 
 
-def _track_summary(table, learners, tracks, ids) -> str:
-    """Per track: how many of its learners passed every demo assignment the track lists, counting
-    auto-graded points only (written answers and role-plays are scored by trainers, not the demo)."""
+def next_steps(course: Path) -> str:
+    """Where the trainer goes next: the report, and formgrader for the written answers."""
+    return "\n".join([
+        "Next steps:",
+        f"  The cohort report: run `academy report --course {course}`, then open "
+        f"{course / 'report.html'} in a browser.",
+        f"  Written answers: run `academy formgrader --course {course}`; JupyterLab opens at "
+        "nbgrader's formgrader, where Manage Assignments > Manual Grading lists the answers to mark.",
+    ])
+
+
+# The result column: the learner's track assignments against their pass marks (grader.tracks).
+RESULTS = {"pass": "pass", "fail": "fail", "waiting": "waiting"}
+
+
+def learner_summary(table, learners, tracks, ids) -> str:
+    """One line per learner: their score (the report's definition, :mod:`grader.analytics.scores`)
+    and their track's assignments against the pass marks, judged by the tracks engine
+    (:func:`grader.tracks.evaluate`, the rule of `academy progress` and `academy candidates`)."""
+    import pandas as pd
+
+    from ..analytics.scores import SCORE_DEFINITION, format_score, learner_averages
+    from ..tracks import TableRecords, evaluate
+
+    score = learner_averages(table)
+    to_mark = table[table.written & table.needs_manual_grade].groupby("learner", observed=True).size()
+    by_id = {t.id: t for t in tracks}
+    records = TableRecords(table, None)
+    rows = []
+    for l in learners:
+        track = by_id.get(l.track)
+        reqs = [r for r in evaluate(track, l.id, records).requirements
+                if r.kind == "assignment" and r.id in ids] if track else []
+        met = sum(r.state == "met" for r in reqs)
+        pending = sum(r.state == "pending" for r in reqs)
+        if not reqs:
+            passed, result = "–", "–"
+        else:
+            passed = f"{met} of {len(reqs)}"
+            result = RESULTS["pass" if met == len(reqs) else "fail" if met + pending < len(reqs) else "waiting"]
+        rows.append((l, score.get(l.id), passed, result, int(to_mark.get(l.id, 0))))
+    rows.sort(key=lambda r: (-(-1 if pd.isna(r[1]) else r[1]), r[0].id))  # best score first
+    lines = [
+        f"Cohort summary: {len(learners)} learners and {len(ids)} assignment(s); each learner takes "
+        "the assignments of their track.",
+        f"  {SCORE_DEFINITION}",
+        "  'Pass marks' counts the learner's track assignments at or above their pass marks, by the "
+        "rule `academy progress` and `academy candidates` use; 'result' is pass when all of them are.",
+        "  'Waiting' means an assignment is below its pass mark until a trainer marks its written "
+        "answers; 'to mark' counts the written answers waiting for a trainer in formgrader.",
+        f"{'learner':<12}{'name':<22}{'track':<12}{'profile':<12}{'score':>7}{'pass marks':>12}"
+        f"{'result':>9}{'to mark':>9}",
+    ]
+    for l, pct, passed, result, marks in rows:
+        lines.append(f"{l.id:<12}{(l.first_name + ' ' + l.last_name):<22}{l.track:<12}{l.profile:<12}"
+                     f"{format_score(pct):>7}{passed:>12}{result:>9}{marks:>9}")
+    lines.append("")
+    lines.append(_track_summary(rows, tracks))
+    return "\n".join(lines)
+
+
+def _track_summary(rows, tracks) -> str:
+    """Per track: how many of its learners passed all of their assignments (the engine's rule, as
+    in :func:`learner_summary`). Role-plays belong to the tracks but not to the demo."""
     if not tracks:
-        return "Per track: no track manifest."
-    per = table[~table.written].groupby(["learner", "assignment"])[["score", "max_score"]].sum()
-    lines = ["Per track (auto-graded points against each pass mark; written answers and the scored "
-             "role-plays are left to trainers):"]
+        return "Per track: there is no track manifest, so there are no pass marks to compare with."
+    lines = ["Per track (the track's assignments in this demo against their pass marks):"]
     for t in tracks:
-        mine = [l.id for l in learners if l.track == t.id]
-        reqs = [a for a in t.assignments if a.id in ids]
-        if not mine or not reqs:
+        mine = [r for r in rows if r[0].track == t.id and r[3] != "–"]
+        if not mine:
             continue
-
-        def passed(lid: str) -> bool:
-            for a in reqs:
-                if (lid, a.id) not in per.index:
-                    return False
-                s = per.loc[(lid, a.id)]
-                if not s.max_score or 100 * s.score / s.max_score + 1e-9 < a.pass_mark:
-                    return False
-            return True
-
-        n = sum(passed(lid) for lid in mine)
-        lines.append(f"  {t.title}: {len(mine)} learners, {len(reqs)} assignment(s); "
-                     f"{n} passed all of them")
+        n = {k: sum(r[3] == k for r in mine) for k in RESULTS}
+        lines.append(f"  {t.title} ({len(mine)} learners): passed all their assignments: {n['pass']}; "
+                     f"waiting for written answers to be marked: {n['waiting']}; not passed yet: "
+                     f"{n['fail']}.")
+    lines.append("  Role-plays are also required to complete a track, and the demo scores none, so "
+                 "`academy candidates` lists nobody for the demo cohort.")
     return "\n".join(lines)
 
 
 def _question_summary(auto) -> str:
     """Per question: share of the cohort's possible points earned, assignment by assignment."""
-    per_q = (auto.groupby(["assignment", "question"], sort=False)[["score", "max_score"]].sum()
+    from ..gradebook import natural_key
+
+    per_q = (auto.groupby(["assignment", "question"], sort=False, observed=True)[["score", "max_score"]].sum()
              .assign(percent=lambda d: 100 * d.score / d.max_score))
     lines = ["Per question (share of points earned across the cohort):"]
-    for aid, block in per_q.groupby(level=0, sort=True):
-        qs = block.reset_index().sort_values(
-            "question", key=lambda c: c.str.extract(r"_(\d+)$")[0].astype(float))
+    for aid, block in per_q.groupby(level=0, sort=True, observed=True):
+        qs = block.reset_index()
+        qs = qs.iloc[sorted(range(len(qs)), key=lambda i: natural_key(str(qs.question.iloc[i])))]
         width = max(len(q) for q in qs.question)
         cells = [f"{q:>{width}} {p:3.0f}%" for q, p in zip(qs.question, qs.percent)]
         lines.append(f"  {aid}  (question: % earned)")

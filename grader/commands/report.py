@@ -15,7 +15,7 @@ from .. import paths
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..analytics.report import load, write_report
+    from ..analytics.report import format_time, generated_at, load, write_report
     from ..gradebook import check_reachable, exists, from_cli
     from ..workflow import Workspace
 
@@ -35,8 +35,10 @@ def run(args: argparse.Namespace) -> int:
     data = load(ws, roleplay_db=Path(args.roleplay_db) if args.roleplay_db else None,
                 check_dirs=[Path(c) for c in args.checks or []])
     out = Path(args.out) if args.out else course / "report.html"
+    data.generated = generated_at()  # one time, shown on the page and here
     write_report(data, out)
-    print(f"Cohort report for {len(data.people)} learner(s): {out.resolve()}")
+    print(f"Cohort report for {len(data.people)} learner(s), generated {format_time(data.generated)}: "
+          f"{out.resolve()}")
     print(f"Open it in any browser; it is one file with the charts inside. ({time.time() - t0:.1f} s)")
     return 0
 

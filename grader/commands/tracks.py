@@ -21,16 +21,18 @@ def _records(args: argparse.Namespace):
     other cohort commands)."""
     from pathlib import Path
 
+    from ..gradebook import from_cli
     from ..tracks import Records, TrackError, load_roleplay_results
 
-    gradebook = args.gradebook
+    gradebook = from_cli(args.gradebook)  # --gradebook, else $ACADEMY_GRADEBOOK, as elsewhere
     if gradebook is None:
         course = Path(args.course)
         gradebook = course / "gradebook.db"
         if not gradebook.exists():
-            raise TrackError(f"No gradebook in {course.resolve()} (no gradebook.db there). Give the "
-                             "cohort folder with --course DIR (where `academy roster` and `academy "
-                             "autograde` ran), or the database with --gradebook PATH_OR_URL.")
+            raise TrackError(f"There is no cohort in {course.resolve()}: it has no gradebook.db, which "
+                             f"`academy roster ROSTER.csv --course {course}` creates. Give the folder "
+                             "where the roster was imported and the grading ran with --course DIR, or "
+                             "the gradebook itself with --gradebook PATH_OR_URL.")
     return Records(gradebook, load_roleplay_results(args.roleplay_db))
 
 
@@ -131,7 +133,7 @@ def _common(p: argparse.ArgumentParser, records: bool = True) -> None:
         p.add_argument("--course", default="cohort",
                        help="cohort workspace folder (default ./cohort), as for the other cohort commands")
         p.add_argument("--gradebook", help="nbgrader gradebook: a path or database URL "
-                                           "(default: COURSE/gradebook.db)")
+                                           "(default $ACADEMY_GRADEBOOK, else COURSE/gradebook.db)")
         p.add_argument("--roleplay-db", dest="roleplay_db",
                        help="role-play studio database (default: the studio's own)")
 

@@ -13,11 +13,10 @@ from pathlib import Path
 
 def run(args: argparse.Namespace) -> int:
     from ..i18n import current_language
-    from ..learner_workspace import DEFAULT_DIR, summary, sync
+    from ..learner_workspace import summary, sync
 
     lang = current_language()  # academy --lang, else $ACADEMY_LANG, else English
-    default = DEFAULT_DIR if lang == "en" else DEFAULT_DIR.with_name(f"{DEFAULT_DIR.name}-{lang}")
-    dest = Path(args.dir or os.environ.get("ACADEMY_LEARNER_DIR") or default)
+    dest = Path(args.dir or os.environ.get("ACADEMY_LEARNER_DIR") or default_dir(lang))
     try:
         changes = sync(dest, lang=lang)
         _lab_language(dest, lang)
@@ -36,6 +35,17 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def default_dir(lang: str) -> Path:
+    """build/learner for English, build/learner-zh-CN for the Chinese edition."""
+    from ..learner_workspace import DEFAULT_DIR
+
+    return DEFAULT_DIR if lang == "en" else DEFAULT_DIR.with_name(f"{DEFAULT_DIR.name}-{lang}")
+
+
+def lab_settings_dir(dest: Path) -> Path:
+    return dest / ".academy" / "lab-settings"
+
+
 def _lab_language(dest: Path, lang: str) -> None:
     """JupyterLab's own menus in the workspace's language: its user settings live in the
     workspace (``make lab`` points JUPYTERLAB_SETTINGS_DIR there), with the language pack's locale."""
@@ -43,7 +53,7 @@ def _lab_language(dest: Path, lang: str) -> None:
 
     from ..i18n import locale_name
 
-    settings = dest / ".academy" / "lab-settings" / "@jupyterlab" / "translation-extension"
+    settings = lab_settings_dir(dest) / "@jupyterlab" / "translation-extension"
     settings.mkdir(parents=True, exist_ok=True)
     locale = "en" if lang == "en" else locale_name(lang)
     (settings / "plugin.jupyterlab-settings").write_text(json.dumps({"locale": locale}, indent=2) + "\n")

@@ -2,130 +2,87 @@
 
 Each card (``datasets/roleplay/scenarios.yaml``) gives the caller's or team member's persona,
 what they want, what they hide until asked well, what the agent or coach knows beforehand, a
-difficulty, the scorecard that rates it and the scorecard items it exercises. Loading checks
-every card against its scorecard, so a renamed item cannot leave a card pointing at nothing.
+difficulty, the scorecard that rates it and the scorecard items it exercises. The file's format
+is :class:`ScenarioLibrary` (pydantic); loading checks every card against its scorecard, so a
+renamed item cannot leave a card pointing at nothing, and lists every problem at once.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Annotated, Any, Literal, Mapping
 
-import yaml
+from pydantic import ValidationInfo, model_validator
 
-from .. import i18n
+from .. import datafiles, i18n
+from ..datafiles import DataFileError, DataModel, Id, NonEmpty, RequiredText, Text, report
 from ..i18n import N_, _
 from ..paths import DATASETS
-from .scorecard import ID_RE, Scorecard, load_scorecards
+from .scorecard import Scorecard, load_scorecards
 
 SCENARIO_FILE = DATASETS / "roleplay" / "scenarios.yaml"
-DIFFICULTIES = ("easy", "medium", "hard")
-DIRECTIONS = ("inbound", "outbound", "coaching")
-TRACKS = ("agent", "leadership")
-REQUIRED = ("id", "title", "track", "scorecard", "direction", "difficulty", "persona", "wants",
-            "hides", "agent_brief", "opening", "exercises")
-OPTIONAL = ("caller_notes",)
 
 
-class ScenarioError(ValueError):
-    """A scenario file that cannot be used, with every problem listed."""
-
-    def __init__(self, source: str, problems: list[str]):
-        self.problems = problems
-        lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"Scenario file {source} has {len(problems)} problem(s):\n{lines}")
+class ScenarioError(DataFileError):
+    """A scenario file that cannot be used: one ``file: location: problem`` line per problem."""
 
 
-@dataclass(frozen=True)
-class Scenario:
-    id: str
-    title: str
-    track: str
-    scorecard: str
-    direction: str
-    difficulty: str
-    persona: str
-    wants: str
-    hides: str
-    agent_brief: str
-    opening: str
-    exercises: tuple[str, ...]
-    caller_notes: str = ""
+class Scenario(DataModel):
+    """One scenario card, as written in the file."""
+
+    id: Id
+    title: RequiredText
+    track: Literal["agent", "leadership"]
+    scorecard: RequiredText  # a scorecard id (the latest version is used)
+    direction: Literal["inbound", "outbound", "coaching"]
+    difficulty: Literal["easy", "medium", "hard"]
+    persona: RequiredText
+    wants: RequiredText
+    hides: RequiredText
+    agent_brief: RequiredText
+    opening: RequiredText
+    exercises: Annotated[tuple[RequiredText, ...], NonEmpty]  # scorecard item ids
+    caller_notes: Text = ""
 
     @property
     def label(self) -> str:
         return f"{self.title} ({self.difficulty})"
 
+    @model_validator(mode="after")
+    def _scorecard_and_items_exist(self, info: ValidationInfo) -> "Scenario":
+        cards: Mapping[str, Scorecard] | None = (info.context or {}).get("cards")
+        if cards is None:  # built in code, not read from the file: nothing to check against
+            return self
+        card = cards.get(self.scorecard)
+        if card is None:
+            have = ", ".join(sorted(k for k in cards if ".v" not in k))
+            report([(("scorecard",), f"no scorecard {self.scorecard!r} (have {have})")])
+        report(((("exercises", n), f"{e!r} is not an item of scorecard {card.key}")
+                for n, e in enumerate(self.exercises) if e not in card.all_ids))
+        return self
 
-def _text(v: Any) -> str:
-    return " ".join(str(v).split()) if v is not None else ""
+
+class ScenarioLibrary(DataModel):
+    """The scenario file: ``datasets/roleplay/scenarios.yaml``."""
+
+    unique_ids = (("scenarios[].id",),)
+
+    scenarios: Annotated[tuple[Scenario, ...], NonEmpty]
 
 
 def parse_scenarios(data: Any, cards: Mapping[str, Scorecard],
                     source: str = "<scenarios>") -> dict[str, Scenario]:
-    """Validate parsed YAML against the scorecards; raises :class:`ScenarioError`."""
-    problems: list[str] = []
-    raw = data.get("scenarios") if isinstance(data, dict) else None
-    if not isinstance(raw, list) or not raw:
-        raise ScenarioError(source, ["the file needs a non-empty list under 'scenarios:'"])
-    out: dict[str, Scenario] = {}
-    for n, card in enumerate(raw, 1):
-        where = f"scenario {n}"
-        if not isinstance(card, dict):
-            problems.append(f"{where}: must be a mapping")
-            continue
-        sid = str(card.get("id", ""))
-        where = f"scenario '{sid}'" if sid else where
-        before = len(problems)
-        for key in REQUIRED:
-            if key not in card or card[key] in (None, "", []):
-                problems.append(f"{where}: missing '{key}'")
-        unknown = sorted(set(card) - set(REQUIRED) - set(OPTIONAL))
-        if unknown:
-            problems.append(f"{where}: unknown field(s) {unknown} (check the spelling)")
-        if sid and not ID_RE.match(sid):
-            problems.append(f"{where}: id must be lower-case letters, digits, '-' or '_'")
-        if sid in out:
-            problems.append(f"{where}: id used twice")
-        for key, allowed in (("difficulty", DIFFICULTIES), ("direction", DIRECTIONS),
-                             ("track", TRACKS)):
-            if key in card and card[key] not in allowed:
-                problems.append(f"{where}: {key} must be one of {', '.join(allowed)}, "
-                                f"got {card[key]!r}")
-        sc = cards.get(str(card.get("scorecard", "")))
-        if "scorecard" in card and sc is None:
-            problems.append(f"{where}: no scorecard {card['scorecard']!r} "
-                            f"(have {', '.join(sorted(k for k in cards if '.v' not in k))})")
-        exercises = card.get("exercises") or []
-        if not isinstance(exercises, list):
-            problems.append(f"{where}: exercises must be a list of scorecard item ids")
-            exercises = []
-        if sc is not None:
-            bad = [e for e in exercises if e not in sc.all_ids]
-            if bad:
-                problems.append(f"{where}: exercises {bad} are not items of scorecard {sc.key}")
-        if len(problems) == before:
-            out[sid] = Scenario(
-                **{k: _text(card[k]) for k in REQUIRED if k != "exercises"},
-                exercises=tuple(str(e) for e in exercises),
-                caller_notes=_text(card.get("caller_notes")))
-    if problems:
-        raise ScenarioError(source, problems)
-    return out
+    """Check parsed YAML against the scorecards; raises :class:`ScenarioError`. The cards' texts
+    are in the current language (``x`` or its Chinese ``x_zh``, see :func:`grader.i18n.localize`)."""
+    lib = datafiles.validate(ScenarioLibrary, i18n.localize(data), source, ScenarioError, {"cards": cards})
+    return {s.id: s for s in lib.scenarios}
 
 
 def load_scenarios(path: str | Path | None = None,
                    cards: Mapping[str, Scorecard] | None = None) -> dict[str, Scenario]:
     """Every scenario card by id, checked against the scorecards."""
     path = Path(path) if path else SCENARIO_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError(str(path), ["file not found"]) from None
-    except yaml.YAMLError as e:
-        raise ScenarioError(path.name, [f"is not valid YAML: {e}"]) from None
-    return parse_scenarios(i18n.localize(data),  # texts in the current language
-                           cards if cards is not None else load_scorecards(), path.name)
+    data = datafiles.read(path, ScenarioError)
+    return parse_scenarios(data, cards if cards is not None else load_scorecards(), path.name)
 
 
 # What a learner reads for a card's direction and difficulty

@@ -6,37 +6,33 @@ it, N/A. N/A items drop out and the remaining weights are scaled back up to 100,
 not punished for a hold they never needed. *Critical* items carry no weight: if one happened
 (leaking customer information, arguing with or mocking a customer) the whole call fails and
 scores 0, while the score it would otherwise have earned is kept as ``raw_total`` for coaching.
-Loading collects every problem in a file and reports them together, each with its location, so
-a trainer editing a card can fix it in one pass.
+The file's format is :class:`ScorecardFile` (pydantic); loading reports every problem in a file
+together, each with its location, so a trainer editing a card can fix it in one pass.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Annotated, Any, Literal, Mapping
 
 import yaml
+from pydantic import BeforeValidator, Field, model_validator
 
-from .. import i18n
+from .. import datafiles, i18n
+from ..datafiles import (DataFileError, DataModel, Flag, Id, NonEmpty, Number, RequiredText,
+                         Text, Whole, report)
 from ..i18n import _
 from ..paths import DATASETS
 
 SCORECARD_DIR = DATASETS / "scorecards"
 NA = "na"
 PASS, FAIL = "pass", "fail"
-ID_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
 FILE_RE = re.compile(r"^(?P<id>[a-z][a-z0-9_-]*)\.v(?P<version>\d+)\.ya?ml$")
 
 
-class ScorecardError(ValueError):
-    """A scorecard file that cannot be used, with every problem listed."""
-
-    def __init__(self, source: str, problems: list[str]):
-        self.source = source
-        self.problems = problems
-        lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"Scorecard {source} has {len(problems)} problem(s):\n{lines}")
+class ScorecardError(DataFileError):
+    """A scorecard file that cannot be used: one ``file: location: problem`` line per problem."""
 
 
 class IncompleteCard(ValueError):
@@ -173,168 +169,107 @@ class Result:
     possible: float = 0.0        # card points those items were worth (N/A and unanswered left out)
 
 
+# --------------------------------------------------------------------------- the file
+def _one_or_many(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+def _no_weight(value: Any) -> None:
+    raise ValueError("critical items carry no weight: if one happens the whole call fails")
+
+
+StandardIds = Annotated[tuple[RequiredText, ...], BeforeValidator(_one_or_many)]  # one id or a list
+ScaleName = Literal["yes_no", "0-3"]
+
+
+class ItemEntry(DataModel):
+    """An item as written in the file (``scale`` by name, ``standard`` one id or a list)."""
+
+    id: Id
+    text: RequiredText
+    weight: Annotated[Number, Field(gt=0)]
+    scale: ScaleName
+    na: Flag = False
+    na_when: Text = ""
+    anchors: dict[str, Text] = {}
+    standard: StandardIds = ()
+
+    @model_validator(mode="after")
+    def _anchors_are_options_of_the_scale(self) -> "ItemEntry":
+        options = BUILTIN_SCALES[self.scale][0]
+        report((("anchors", k), f"{k!r} is not an option of scale {self.scale} ({', '.join(options)})")
+               for k in self.anchors if k not in options)
+        return self
+
+
+class SectionEntry(DataModel):
+    id: Id
+    title: Text = ""
+    items: Annotated[tuple[ItemEntry, ...], NonEmpty]
+
+
+class CriticalEntry(DataModel):
+    id: Id
+    text: RequiredText
+    standard: StandardIds = ()
+    weight: Annotated[None, BeforeValidator(_no_weight)] = None  # refused with a reason
+
+
+class ScorecardFile(DataModel):
+    """A scorecard file: ``datasets/scorecards/<id>.v<version>.yaml``."""
+
+    unique_ids = (("sections[].id",), ("sections[].items[].id", "critical[].id"))
+
+    id: Id
+    version: Annotated[Whole, Field(ge=1)]
+    title: RequiredText
+    track: Literal["agent", "leadership"] = "agent"
+    description: Text = ""
+    pass_mark: Annotated[Number, Field(ge=0, le=100)] = 80
+    scales: dict[ScaleName, dict[str, Text]] = {}  # the card's wording for each option
+    sections: Annotated[tuple[SectionEntry, ...], NonEmpty]
+    critical: tuple[CriticalEntry, ...] = ()
+
+    @model_validator(mode="after")
+    def _labels_name_options_and_weights_add_up_to_100(self) -> "ScorecardFile":
+        found = [(("scales", name, k), f"{k!r} is not an option of scale {name} "
+                                       f"({', '.join(BUILTIN_SCALES[name][0])})")
+                 for name, labels in self.scales.items() for k in labels
+                 if k not in BUILTIN_SCALES[name][0]]
+        weights = {s.id: sum(i.weight for i in s.items) for s in self.sections}
+        total = sum(weights.values())
+        if abs(total - 100) > 1e-6:
+            parts = ", ".join(f"{sid} {w:g}" for sid, w in weights.items())
+            found.append((("sections",), f"item weights add up to {total:g}, not 100 ({parts})"))
+        report(found)
+        return self
+
+    def card(self, source: str = "") -> Scorecard:
+        """The scorecard the course works with (scales resolved, each item knowing its section)."""
+        scales = {name: Scale(name, options, points, dict(self.scales.get(name, {})))
+                  for name, (options, points) in BUILTIN_SCALES.items()}
+        sections = tuple(
+            Section(s.id, s.title or s.id, tuple(
+                Item(i.id, i.text, i.weight, scales[i.scale], i.na, i.na_when, dict(i.anchors),
+                     i.standard, s.id) for i in s.items))
+            for s in self.sections)
+        critical = tuple(CriticalItem(c.id, c.text, c.standard) for c in self.critical)
+        return Scorecard(self.id, self.version, self.title, self.track, self.description,
+                         self.pass_mark, sections, critical, source)
+
+
 # --------------------------------------------------------------------------- loading
-def _text(v: Any) -> str:
-    return " ".join(str(v).split()) if v is not None else ""
-
-
-def _standards(v: Any, where: str, problems: list[str]) -> tuple[str, ...]:
-    """``standard:`` may name one service-standard id or a list of them."""
-    if v is None:
-        return ()
-    ids = v if isinstance(v, list) else [v]
-    if not all(isinstance(x, str) and x for x in ids):
-        problems.append(f"{where}: standard must be an id or a list of ids, got {v!r}")
-        return ()
-    return tuple(ids)
-
-
 def parse_scorecard(data: Any, source: str = "<scorecard>") -> Scorecard:
-    """Validate a scorecard given as parsed YAML; raises :class:`ScorecardError` listing problems."""
-    problems: list[str] = []
-    if not isinstance(data, dict):
-        raise ScorecardError(source, ["the file must be a mapping with id, version, sections, ..."])
-    for key in ("id", "version", "title", "sections"):
-        if key not in data:
-            problems.append(f"missing top-level field '{key}'")
-    card_id = str(data.get("id", ""))
-    if card_id and not ID_RE.match(card_id):
-        problems.append(f"id {card_id!r} must be lower-case letters, digits, '-' or '_'")
-    version = data.get("version")
-    if "version" in data and (not isinstance(version, int) or isinstance(version, bool) or version < 1):
-        problems.append(f"version must be a whole number from 1 up, got {version!r}")
-    pass_mark = data.get("pass_mark", 80)
-    if not isinstance(pass_mark, (int, float)) or isinstance(pass_mark, bool) or not 0 <= pass_mark <= 100:
-        problems.append(f"pass_mark must be a number from 0 to 100, got {pass_mark!r}")
-        pass_mark = 80
-
-    # Scales: the built-in ones, with the card's own wording for each option.
-    scale_text = data.get("scales") or {}
-    if not isinstance(scale_text, dict):
-        problems.append("'scales' must map a scale name to its option descriptions")
-        scale_text = {}
-    for name in scale_text:
-        if str(name) not in BUILTIN_SCALES:
-            problems.append(f"scales: unknown scale {name!r}; use {' or '.join(BUILTIN_SCALES)}")
-    scales = {}
-    for name, (options, points) in BUILTIN_SCALES.items():
-        labels = {str(k): _text(v) for k, v in (scale_text.get(name) or {}).items()}
-        scales[name] = Scale(name, options, points, labels)
-
-    seen: set[str] = set()
-    sections: list[Section] = []
-    raw_sections = data.get("sections") or []
-    if not isinstance(raw_sections, list) or not raw_sections:
-        if "sections" in data:
-            problems.append("'sections' must be a non-empty list")
-        raw_sections = []
-    for s_no, s in enumerate(raw_sections, 1):
-        where = f"section {s_no}"
-        if not isinstance(s, dict):
-            problems.append(f"{where}: must be a mapping with id, title, items")
-            continue
-        sid = str(s.get("id", ""))
-        where = f"section '{sid}'" if sid else where
-        if not ID_RE.match(sid):
-            problems.append(f"{where}: needs an id of lower-case letters, digits, '-' or '_'")
-        if sid in seen:
-            problems.append(f"{where}: id used twice")
-        seen.add(sid)
-        items: list[Item] = []
-        raw_items = s.get("items") or []
-        if not isinstance(raw_items, list) or not raw_items:
-            problems.append(f"{where}: has no items")
-            raw_items = []
-        for i_no, it in enumerate(raw_items, 1):
-            iwhere = f"{where}, item {i_no}"
-            if not isinstance(it, dict):
-                problems.append(f"{iwhere}: must be a mapping with id, text, weight, scale")
-                continue
-            iid = str(it.get("id", ""))
-            iwhere = f"{where}, item '{iid}'" if iid else iwhere
-            if not ID_RE.match(iid):
-                problems.append(f"{iwhere}: needs an id of lower-case letters, digits, '-' or '_'")
-            elif iid in seen:
-                problems.append(f"{iwhere}: id used twice on this card")
-            seen.add(iid)
-            if not _text(it.get("text")):
-                problems.append(f"{iwhere}: needs a 'text' saying what the rater looks for")
-            weight = it.get("weight")
-            if not isinstance(weight, (int, float)) or isinstance(weight, bool) or weight <= 0:
-                problems.append(f"{iwhere}: weight must be a positive number, got {weight!r}")
-                weight = 0
-            scale_name = str(it.get("scale", ""))
-            if scale_name not in scales:
-                problems.append(f"{iwhere}: scale must be {' or '.join(BUILTIN_SCALES)}, "
-                                f"got {it.get('scale')!r}")
-                scale_name = "yes_no"
-            na = it.get("na", False)
-            if not isinstance(na, bool):
-                problems.append(f"{iwhere}: na must be true or false, got {na!r}")
-                na = False
-            anchors = {str(k): _text(v) for k, v in (it.get("anchors") or {}).items()}
-            bad = sorted(set(anchors) - set(scales[scale_name].options))
-            if bad:
-                problems.append(f"{iwhere}: anchors for {bad} are not options of scale {scale_name}")
-            unknown = sorted(set(it) - {"id", "text", "weight", "scale", "na", "na_when",
-                                         "anchors", "standard"})
-            if unknown:
-                problems.append(f"{iwhere}: unknown field(s) {unknown} (check the spelling)")
-            items.append(Item(iid, _text(it.get("text")), float(weight), scales[scale_name], na,
-                              _text(it.get("na_when")), anchors,
-                              _standards(it.get("standard"), iwhere, problems), sid))
-        sections.append(Section(sid, _text(s.get("title")) or sid, tuple(items)))
-
-    total_weight = sum(i.weight for s in sections for i in s.items)
-    if sections and abs(total_weight - 100) > 1e-6:
-        parts = ", ".join(f"{s.id} {s.weight:g}" for s in sections)
-        problems.append(f"item weights add up to {total_weight:g}, not 100 ({parts})")
-
-    critical: list[CriticalItem] = []
-    raw_critical = data.get("critical") or []
-    if not isinstance(raw_critical, list):
-        problems.append("'critical' must be a list of items that fail the whole call")
-        raw_critical = []
-    for c_no, c in enumerate(raw_critical, 1):
-        cwhere = f"critical item {c_no}"
-        if not isinstance(c, dict):
-            problems.append(f"{cwhere}: must be a mapping with id and text")
-            continue
-        cid = str(c.get("id", ""))
-        cwhere = f"critical item '{cid}'" if cid else cwhere
-        if not ID_RE.match(cid):
-            problems.append(f"{cwhere}: needs an id of lower-case letters, digits, '-' or '_'")
-        elif cid in seen:
-            problems.append(f"{cwhere}: id used twice on this card")
-        seen.add(cid)
-        if "weight" in c:
-            problems.append(f"{cwhere}: critical items carry no weight (they fail the whole call)")
-            c = {k: v for k, v in c.items() if k != "weight"}
-        if not _text(c.get("text")):
-            problems.append(f"{cwhere}: needs a 'text' describing what must never happen")
-        unknown = sorted(set(c) - {"id", "text", "standard"})
-        if unknown:
-            problems.append(f"{cwhere}: unknown field(s) {unknown} (check the spelling)")
-        critical.append(CriticalItem(cid, _text(c.get("text")),
-                                     _standards(c.get("standard"), cwhere, problems)))
-
-    if problems:
-        raise ScorecardError(source, problems)
-    return Scorecard(card_id, int(version), _text(data["title"]), str(data.get("track", "agent")),
-                     _text(data.get("description")), float(pass_mark), tuple(sections),
-                     tuple(critical), source)
+    """Check a scorecard given as parsed YAML; raises :class:`ScorecardError` listing problems.
+    Its texts are in the current language (``x`` or its Chinese ``x_zh``, see
+    :func:`grader.i18n.localize`)."""
+    return datafiles.validate(ScorecardFile, i18n.localize(data), source, ScorecardError).card(source)
 
 
 def load_scorecard(path: str | Path) -> Scorecard:
-    """Load and validate one scorecard file; its name must be ``<id>.v<version>.yaml``."""
+    """Load and check one scorecard file; its name must be ``<id>.v<version>.yaml``."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScorecardError(str(path), ["file not found"]) from None
-    except yaml.YAMLError as e:
-        raise ScorecardError(path.name, [f"is not valid YAML: {e}"]) from None
-    card = parse_scorecard(i18n.localize(data), path.name)  # texts in the current language
+    card = parse_scorecard(datafiles.read(path, ScorecardError), path.name)
     m = FILE_RE.match(path.name)
     if not m or m["id"] != card.id or int(m["version"]) != card.version:
         raise ScorecardError(path.name, [

@@ -1,7 +1,7 @@
 """Call-order puzzle: put the steps of a call in order with up/down buttons and get feedback.
 
-A scenario (``call_steps.yaml``) lists the steps and the ordering rules that matter, each with the
-reason behind it. :func:`check_order` accepts any order that keeps every rule, so steps real
+A scenario (``call_steps.yaml``, format :class:`CallStepsFile`) lists the steps and the ordering
+rules that matter, each with the reason behind it. :func:`check_order` accepts any order that keeps every rule, so steps real
 centres do either way round are not marked wrong, and for each broken rule it returns that
 reason, which teaches the principle without printing the whole sequence. :func:`move` and
 :func:`scrambled` are the rest of the logic; :class:`CallOrder` is the thin ipywidgets front end
@@ -14,25 +14,27 @@ import random
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
+from typing import Annotated, Sequence
 
-import yaml
+from pydantic import AfterValidator, model_validator
 
-from .. import i18n
+from .. import datafiles, i18n
+from ..datafiles import DataFileError, DataModel, Id, NonEmpty, RequiredText, Text, Whole, report
 from ..i18n import _, ngettext
 
 STEPS_FILE = Path(__file__).with_name("call_steps.yaml")
 
 
-class CallStepsError(ValueError):
-    """A call-steps file a trainer must fix: the message names the scenario and the problem."""
+class CallStepsError(DataFileError):
+    """A call-steps file a trainer must fix: one ``file: location: problem`` line per problem."""
 
 
-@dataclass(frozen=True)
-class OrderRule:
-    first: str
-    then: str
-    why: str
+class OrderRule(DataModel):
+    """``first`` must come before ``then``; ``why`` is the hint shown when it does not."""
+
+    first: Id
+    then: Id
+    why: RequiredText
 
 
 @dataclass(frozen=True)
@@ -62,51 +64,65 @@ class OrderResult:
     hints: tuple[str, ...]
 
 
-def _parse(sid: str, raw: dict, where: str) -> CallSteps:
-    if not isinstance(raw, dict):
-        raise CallStepsError(f"{where}: scenario {sid!r} must be a mapping with steps and rules")
-    steps = raw.get("steps") or []
+# --------------------------------------------------------------------------- the file
+def _two_or_more(steps: tuple) -> tuple:
     if len(steps) < 2:
-        raise CallStepsError(f"{where}: scenario {sid!r} needs at least two steps")
-    ids = []
-    for i, st in enumerate(steps):
-        if not isinstance(st, dict) or not st.get("id") or not st.get("text"):
-            raise CallStepsError(f"{where}: scenario {sid!r} step {i + 1} needs an id and a text")
-        ids.append(str(st["id"]))
-    if len(set(ids)) != len(ids):
-        raise CallStepsError(f"{where}: scenario {sid!r} repeats a step id: {', '.join(ids)}")
-    rules = []
-    for i, r in enumerate(raw.get("rules") or []):
-        if not isinstance(r, dict) or not all(r.get(k) for k in ("first", "then", "why")):
-            raise CallStepsError(f"{where}: scenario {sid!r} rule {i + 1} needs first, then and why")
-        for k in ("first", "then"):
-            if r[k] not in ids:
-                raise CallStepsError(f"{where}: scenario {sid!r} rule {i + 1}: {k}={r[k]!r} is not a step id "
-                                    f"(steps: {', '.join(ids)})")
-        if ids.index(r["first"]) > ids.index(r["then"]):
-            raise CallStepsError(f"{where}: scenario {sid!r} rule {i + 1} ({r['first']} before {r['then']}) "
-                                "contradicts the order the steps are listed in")
-        rules.append(OrderRule(str(r["first"]), str(r["then"]), " ".join(str(r["why"]).split())))
+        raise ValueError("a puzzle needs at least two steps")
+    return steps
+
+
+def _some_rule(rules: tuple) -> tuple:
     if not rules:
-        raise CallStepsError(f"{where}: scenario {sid!r} has no ordering rules, so any order would pass")
-    return CallSteps(sid, str(raw.get("title", sid)), " ".join(str(raw.get("intro", "")).split()),
-                    tuple((str(s["id"]), str(s["text"])) for s in steps), tuple(rules))
+        raise ValueError("needs at least one ordering rule, or any order would pass")
+    return rules
+
+
+class Step(DataModel):
+    id: Id
+    text: RequiredText
+
+
+class CallStepsEntry(DataModel):
+    """One puzzle under ``scenarios:`` (its id is the key it is written under)."""
+
+    unique_ids = (("steps[].id",),)
+
+    title: Text = ""
+    intro: Text = ""
+    steps: Annotated[tuple[Step, ...], AfterValidator(_two_or_more)]
+    rules: Annotated[tuple[OrderRule, ...], AfterValidator(_some_rule)]
+
+    @model_validator(mode="after")
+    def _rules_name_steps_in_the_listed_order(self) -> "CallStepsEntry":
+        ids = [s.id for s in self.steps]
+        found = [(("rules", n, key), f"{getattr(r, key)!r} is not a step id (steps: {', '.join(ids)})")
+                 for n, r in enumerate(self.rules) for key in ("first", "then") if getattr(r, key) not in ids]
+        found += [(("rules", n), f"{r.first} before {r.then} contradicts the order the steps are listed in")
+                  for n, r in enumerate(self.rules)
+                  if r.first in ids and r.then in ids and ids.index(r.first) > ids.index(r.then)]
+        report(found)
+        return self
+
+    def puzzle(self, sid: str) -> CallSteps:
+        return CallSteps(sid, self.title or sid, self.intro, tuple((s.id, s.text) for s in self.steps),
+                         self.rules)
+
+
+class CallStepsFile(DataModel):
+    """A call-steps file: ``call_steps.yaml``."""
+
+    version: Whole = 1
+    scenarios: Annotated[dict[Id, CallStepsEntry], NonEmpty]
 
 
 def load_scenarios(path: str | Path | None = None, lang: str | None = None) -> dict[str, CallSteps]:
-    """Read and validate a call-steps file (default: the course's ``call_steps.yaml``), its texts
-    in ``lang`` (default: the current language; see :func:`grader.i18n.localize`)."""
+    """Read and check a call-steps file (default: the course's ``call_steps.yaml``), its texts in
+    ``lang`` (default: the current language; see :func:`grader.i18n.localize`); raises
+    :class:`CallStepsError` listing every problem."""
     p = Path(path) if path else STEPS_FILE
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CallStepsError(f"{p}: file not found") from None
-    except yaml.YAMLError as exc:
-        raise CallStepsError(f"{p}: not valid YAML ({exc})") from None
-    if not isinstance(data, dict) or not isinstance(data.get("scenarios"), dict):
-        raise CallStepsError(f"{p}: expected a 'scenarios:' mapping (see call_steps.yaml)")
-    data = i18n.localize(data, lang)
-    return {sid: _parse(sid, raw, p.name) for sid, raw in data["scenarios"].items()}
+    data = i18n.localize(datafiles.read(p, CallStepsError), lang)
+    steps = datafiles.validate(CallStepsFile, data, p.name, CallStepsError)
+    return {sid: entry.puzzle(sid) for sid, entry in steps.scenarios.items()}
 
 
 @lru_cache(maxsize=None)

@@ -1,19 +1,21 @@
 """Coaching drills (Module 4): sort coaching questions by GROW stage and open/closed, and choose
 a response in authority scenarios, with feedback after each try.
 
-The question sets and scenarios live in ``coaching_drills.yaml`` next to this file, so trainers can
-add their own. :func:`mark_sort` and :func:`mark_scenario` hold all the judging and are what the
+The question sets and scenarios live in ``coaching_drills.yaml`` next to this file (format:
+:class:`CoachingDrills`), so trainers can add their own. :func:`mark_sort` and :func:`mark_scenario` hold all the judging and are what the
 tests call; :class:`QuestionSorter` and :class:`ScenarioDrill` are thin ipywidgets views. The
 lesson items differ from the graded exercise's, so practising here never gives those away.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
+from typing import Annotated, Literal, Mapping
 
-from .. import i18n
+from pydantic import model_validator
+
+from .. import datafiles, i18n
+from ..datafiles import DataFileError, DataModel, Flag, Id, NonEmpty, RequiredText, report
 from ..i18n import N_, _
 
 DATA = Path(__file__).with_name("coaching_drills.yaml")
@@ -21,52 +23,58 @@ STAGES = {"G": N_("Goal"), "R": N_("Reality"), "O": N_("Options"), "W": N_("Will
 KINDS = {"open": "open", "closed": "closed"}
 
 
-@dataclass(frozen=True)
-class Question:
-    text: str
-    stage: str  # G, R, O, W
-    kind: str  # open / closed
-    why: str
+class CoachingDrillsError(DataFileError):
+    """A drills file a trainer must fix: one ``file: location: problem`` line per problem."""
 
 
-@dataclass(frozen=True)
-class Option:
-    text: str
-    best: bool
-    feedback: str
+class Question(DataModel):
+    text: RequiredText
+    stage: Literal["G", "R", "O", "W"]
+    kind: Literal["open", "closed"]
+    why: RequiredText
 
 
-@dataclass(frozen=True)
-class CoachingSituation:
-    id: str
-    situation: str
-    options: tuple[Option, ...]
+class Option(DataModel):
+    text: RequiredText
+    best: Flag = False
+    feedback: RequiredText
+
+
+class CoachingSituation(DataModel):
+    id: Id
+    situation: RequiredText
+    options: Annotated[tuple[Option, ...], NonEmpty]
+
+    @model_validator(mode="after")
+    def _exactly_one_best(self) -> "CoachingSituation":
+        best = [n for n, o in enumerate(self.options) if o.best]
+        if len(best) != 1:
+            report([(("options",), f"exactly one option must have 'best: true' "
+                                   f"({'none has' if not best else f'{len(best)} have'})")])
+        return self
+
+
+class CoachingDrills(DataModel):
+    """The drills file: ``coaching_drills.yaml``."""
+
+    unique_ids = (("scenarios[].id",),)
+
+    questions: tuple[Question, ...]
+    scenarios: tuple[CoachingSituation, ...]
 
 
 def load(path: Path = DATA, lang: str | None = None) -> tuple[tuple[Question, ...], tuple[CoachingSituation, ...]]:
-    """Questions and scenarios from the YAML file, checked, their texts in ``lang`` (default: the
-    current language; see :func:`grader.i18n.localize`)."""
+    """Questions and scenarios from the YAML file, checked (:class:`CoachingDrillsError` lists
+    every problem), their texts in ``lang`` (default: the current language; see
+    :func:`grader.i18n.localize`)."""
     return _load(path, i18n.normalize(lang) or i18n.current_language())
 
 
 @lru_cache(maxsize=None)
 def _load(path: Path, lang: str) -> tuple[tuple[Question, ...], tuple[CoachingSituation, ...]]:
-    import yaml
-
-    raw = i18n.localize(yaml.safe_load(path.read_text(encoding="utf-8")), lang)
-    qs = []
-    for i, q in enumerate(raw["questions"], 1):
-        if q["stage"] not in STAGES or q["kind"] not in KINDS:
-            raise ValueError(f"{path.name}, question {i}: stage must be one of {list(STAGES)} "
-                             f"and kind 'open' or 'closed'")
-        qs.append(Question(q["text"], q["stage"], q["kind"], q["why"]))
-    scs = []
-    for s in raw["scenarios"]:
-        opts = tuple(Option(o["text"], bool(o.get("best")), o["feedback"]) for o in s["options"])
-        if sum(o.best for o in opts) != 1:
-            raise ValueError(f"{path.name}, scenario {s['id']}: exactly one option must be best")
-        scs.append(CoachingSituation(s["id"], " ".join(s["situation"].split()), opts))
-    return tuple(qs), tuple(scs)
+    data = i18n.localize(datafiles.read(path, CoachingDrillsError), lang)
+    drills = datafiles.validate(CoachingDrills, data, path.name, CoachingDrillsError)
+    return drills.questions, drills.scenarios
 
 
 def mark_sort(answer: Mapping[int, tuple[str | None, str | None]],

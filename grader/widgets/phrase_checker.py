@@ -4,7 +4,7 @@ The learner types what they would say; :func:`analyse` returns a list of :class:
 saying which rule fired, how serious it is (``forbidden``, ``discouraged`` or ``missing-part``),
 why it matters on a call and a better way to say it. The rules are data, one file per course
 language (``phrase_rules.yaml`` for English, ``phrase_rules.zh-CN.yaml`` for Simplified Chinese,
-or any file with the same schema passed to :func:`load_rules`): regular expressions matched
+or any file of the same format, :class:`RulesFile`, passed to :func:`load_rules`): regular expressions matched
 case-insensitively, sentence by sentence, so the same engine serves Module 1 (greetings,
 closings, hold and transfer) and later modules (e.g. rewriting negative sentences, with
 ``categories={"negative", ...}``). :class:`PhraseChecker` is the thin ipywidgets front end used
@@ -28,9 +28,12 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Annotated, Any, Iterable, Literal, Sequence
 
-import yaml
+from pydantic import AfterValidator, BeforeValidator, ValidationInfo, model_validator
+
+from .. import datafiles
+from ..datafiles import DataFileError, DataModel, Id, NonEmpty, RequiredText, Text, Whole, report
 
 try:
     from grader.i18n import current_language
@@ -55,8 +58,8 @@ _NORMALISE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'
                                                                  *range(0xFF41, 0xFF5B))}})
 
 
-class RulesError(ValueError):
-    """A rules file a trainer must fix: the message names the file, the rule and the field."""
+class RulesError(DataFileError):
+    """A rules file a trainer must fix: one ``file: location: problem`` line per problem."""
 
 
 def normalise_lang(lang: str | None) -> str:
@@ -131,84 +134,113 @@ class Finding:
         return f"[{self.severity}] {self.title}: {what}{self.why} Better: {self.better}"
 
 
-def _compile(pattern: str, where: str, company: str) -> re.Pattern:
-    if not isinstance(pattern, str) or not pattern.strip():
-        raise RulesError(f"{where}: each pattern must be a non-empty string, got {pattern!r}")
+# --------------------------------------------------------------------------- the rules file
+def _compile(pattern: str, company: str) -> re.Pattern:
+    """A pattern with ``{company}`` and ``{company_word}`` filled in, case-insensitive."""
     first_word = (company.split() or [company])[0]
-    text = pattern.replace("{company}", re.escape(company.lower())).replace(
-        "{company_word}", re.escape(first_word.lower()))
+    return re.compile(pattern.replace("{company}", re.escape(company.lower())).replace(
+        "{company_word}", re.escape(first_word.lower())), re.IGNORECASE)
+
+
+def _regex(pattern: str) -> str:
+    if not pattern.strip():
+        raise ValueError("a pattern must not be empty")
     try:
-        return re.compile(text, re.IGNORECASE)
+        _compile(pattern, "our company")
     except re.error as exc:
-        raise RulesError(f"{where}: pattern {pattern!r} is not a valid regular expression ({exc})") from None
+        raise ValueError(f"{pattern!r} is not a valid regular expression ({exc})") from None
+    return pattern
 
 
-def _build_rule(raw: dict, where: str, shared: dict, company: str, severity: str | None) -> Rule:
-    if not isinstance(raw, dict):
-        raise RulesError(f"{where}: expected a mapping with id, title, patterns, why, better")
-    rid = raw.get("id")
-    where = f"{where} (id {rid!r})" if rid else where
-    need = ["id", "title", "patterns", "why", "better"] + ([] if severity else ["severity"])
-    missing = [k for k in need if not raw.get(k)]
-    if missing:
-        raise RulesError(f"{where}: missing {', '.join(missing)}")
-    sev = severity or raw["severity"]
-    if sev not in SEVERITIES[:2] and not severity:
-        raise RulesError(f"{where}: severity must be 'forbidden' or 'discouraged', got {sev!r}")
-    patterns = raw["patterns"]
-    if isinstance(patterns, str) or not isinstance(patterns, list):
-        raise RulesError(f"{where}: patterns must be a list of regular expressions")
-    unless = raw.get("unless") or []
-    if isinstance(unless, str):
-        if unless not in shared:
-            raise RulesError(f"{where}: unless names {unless!r}, which is not under 'shared:' "
-                             f"(known: {', '.join(sorted(shared)) or 'none'})")
-        unless = shared[unless]
-    scope = raw.get("unless_scope", "sentence")
-    if scope not in ("sentence", "text"):
-        raise RulesError(f"{where}: unless_scope must be 'sentence' or 'text', got {scope!r}")
-    return Rule(
-        id=str(rid), severity=sev, title=str(raw["title"]).strip(), why=" ".join(str(raw["why"]).split()),
-        better=" ".join(str(raw["better"]).split()), category=str(raw.get("category", "")),
-        patterns=tuple(_compile(p, f"{where} patterns", company) for p in patterns),
-        unless=tuple(_compile(p, f"{where} unless", company) for p in unless),
-        unless_scope=scope, source=str(raw.get("source", "")),
-        standard=str(raw.get("standard", "")), examples=raw.get("examples") or {})
+def _shared_list(value: Any, info: ValidationInfo) -> Any:
+    """``unless: permission`` stands for the list ``shared.permission`` of the same file."""
+    if not isinstance(value, str):
+        return value
+    shared = (info.context or {}).get("shared") or {}
+    if value not in shared:
+        raise ValueError(f"names {value!r}, which is not under 'shared:' "
+                         f"(known: {', '.join(sorted(shared)) or 'none'})")
+    return shared[value]
+
+
+Pattern = Annotated[str, AfterValidator(_regex)]  # a regular expression, checked when loaded
+Patterns = Annotated[tuple[Pattern, ...], NonEmpty]
+
+
+class RuleEntry(DataModel):
+    """A wording rule as written under ``rules:``."""
+
+    id: Id
+    category: Text = ""
+    severity: Literal["forbidden", "discouraged"]
+    title: RequiredText
+    patterns: Patterns
+    unless: Annotated[tuple[Pattern, ...], BeforeValidator(_shared_list)] = ()
+    unless_scope: Literal["sentence", "text"] = "sentence"
+    why: RequiredText
+    better: RequiredText
+    source: Text = ""
+    standard: Text = ""
+    examples: dict[Literal["fires", "passes"], tuple[str, ...]] = {}
+
+    def rule(self, company: str, severity: str | None = None) -> Rule:
+        return Rule(id=self.id, severity=severity or self.severity, title=self.title, why=self.why,
+                    better=self.better, category=self.category,
+                    patterns=tuple(_compile(p, company) for p in self.patterns),
+                    unless=tuple(_compile(p, company) for p in self.unless),
+                    unless_scope=self.unless_scope, source=self.source, standard=self.standard,
+                    examples={k: list(v) for k, v in self.examples.items()})
+
+
+class PartEntry(RuleEntry):
+    """A part a greeting or closing must contain, under ``parts.greeting`` / ``parts.closing``."""
+
+    severity: Literal["missing-part"] = "missing-part"
+    examples: dict[Literal["present", "absent"], tuple[str, ...]] = {}
+
+
+class Defaults(DataModel):
+    company: RequiredText = "our company"
+
+
+class RulesFile(DataModel):
+    """A phrase-rules file (``phrase_rules.yaml``, or another file of the same schema)."""
+
+    unique_ids = (("rules[].id", "parts.*[].id"),)
+
+    version: Whole = 1
+    language: Literal["en", "zh-CN"] = "en"  # the wording's language; picks the widget's labels
+    defaults: Defaults = Defaults()
+    shared: dict[str, Patterns] = {}
+    rules: tuple[RuleEntry, ...]
+    parts: dict[Literal["greeting", "closing"], tuple[PartEntry, ...]] = {}
+
+    def rule_set(self, company: str | None = None, path: Path | None = None) -> RuleSet:
+        company = company or self.defaults.company
+        return RuleSet(rules=tuple(r.rule(company) for r in self.rules),
+                       parts={mode: tuple(p.rule(company) for p in ps) for mode, ps in self.parts.items()},
+                       company=company, path=path, lang=self.language)
+
+    @model_validator(mode="after")
+    def _better_wording_passes_every_rule(self, info: ValidationInfo) -> "RulesFile":
+        rs = self.rule_set((info.context or {}).get("company"))
+        report(((("rules", n, "better"), "this better wording is itself flagged by "
+                                         f"{', '.join(f.rule_id for f in found)}: rewrite it")
+                for n, r in enumerate(self.rules) if (found := analyse(r.better, rules=rs))))
+        return self
 
 
 def load_rules(path: str | Path | None = None, company: str | None = None) -> RuleSet:
-    """Read and validate a rules file (default: the course's ``phrase_rules.yaml``).
+    """Read and check a rules file (default: the course's ``phrase_rules.yaml``).
 
     ``company`` replaces ``{company}`` in patterns (default: the file's ``defaults.company``).
-    Raises :class:`RulesError` naming the rule and field when the file is wrong.
+    Raises :class:`RulesError` listing every problem, each with the rule and field.
     """
     p = Path(path) if path else RULES_FILE
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RulesError(f"{p}: rules file not found") from None
-    except yaml.YAMLError as exc:
-        raise RulesError(f"{p}: not valid YAML ({exc})") from None
-    if not isinstance(data, dict) or "rules" not in data:
-        raise RulesError(f"{p}: expected a mapping with a 'rules:' list (see phrase_rules.yaml)")
-    lang = data.get("language") or "en"
-    if not isinstance(lang, str):
-        raise RulesError(f"{p.name}: language must be a tag such as en or zh-CN, got {lang!r}")
-    company = company or (data.get("defaults") or {}).get("company") or "our company"
-    shared = data.get("shared") or {}
-    rules = tuple(_build_rule(r, f"{p.name} rules[{i}]", shared, company, None)
-                  for i, r in enumerate(data.get("rules") or []))
-    parts: dict = {}
-    for mode, items in (data.get("parts") or {}).items():
-        if mode not in MODES[1:]:
-            raise RulesError(f"{p.name} parts: unknown mode {mode!r}; use 'greeting' or 'closing'")
-        parts[mode] = tuple(_build_rule(r, f"{p.name} parts.{mode}[{i}]", shared, company, "missing-part")
-                            for i, r in enumerate(items or []))
-    ids = [r.id for r in rules] + [r.id for rs in parts.values() for r in rs]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
-    if dupes:
-        raise RulesError(f"{p.name}: rule ids must be unique; repeated: {', '.join(dupes)}")
-    return RuleSet(rules=rules, parts=parts, company=company, path=p, lang=lang)
+    data = datafiles.read(p, RulesError)
+    shared = data.get("shared") if isinstance(data, dict) else None
+    context = {"company": company, "shared": shared if isinstance(shared, dict) else {}}
+    return datafiles.validate(RulesFile, data, p.name, RulesError, context).rule_set(company, p)
 
 
 def default_rules(company: str | None = None, lang: str = "en") -> RuleSet:
@@ -314,11 +346,11 @@ TEXTS = {
         "bit": "{label} {n} 处",
         "bit_sep": "，",
         "sep": "：",
-        "empty": "✏️ 请输入您想对客户说的话，然后点击<b>检查我的说法</b>。",
+        "empty": "✏️ 请输入您想对客户说的话，然后点击<b>检查用语</b>。",
         "why": "原因：",
         "better": "可以这样说：",
         "note": "检查器只看用词；语气、语速和亲和力，还要靠培训师和您自己的耳朵来把关。",
-        "button": "检查我的说法",
+        "button": "检查用语",
         "placeholder": {"greeting": "输入您接起电话后说的第一句话……",
                         "closing": "输入您结束通话时会说的话……",
                         "any": "输入一句您会对客户说的话……"},

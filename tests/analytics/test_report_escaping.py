@@ -103,8 +103,9 @@ def hostile_cohort(store: RolePlayStore) -> CohortData:
     checks = pd.DataFrame({"learner": ["l00001"] * 7, "question": [SCRIPT] * 7,
                            "status": ["incorrect"] * 6 + ["correct"]})
     # every learner who submitted module 1 completes this "leadership" track: their names are listed
-    tracks = [Track("leadership", f"Leadership {IMG}", "", (1,),
-                    (AssignmentRequirement("01-module", 0.0),), (), ())]
+    # (a pass mark of 0, which a manifest may not set, hence model_construct: no validation)
+    tracks = [Track(id="leadership", title=f"Leadership {IMG}", modules=(1,),
+                    assignments=(AssignmentRequirement.model_construct(id="01-module", pass_mark=0.0),))]
     notes: list[str] = [f"Tracks note {SCRIPT}"]
     results, calibration = _roleplay(store.path, notes)
     assert len(results) == 6 and calibration, "the hostile role-play scores were read back"

@@ -19,5 +19,5 @@ def test_behind_low_and_failed_checks():
     r = at_risk(t, ["ana", "ben", "cai", "dee"], checks).set_index("learner")
     assert set(r.index) == {"ben", "cai", "dee"}
     assert r.loc["ben", "reasons"] == ["behind: has not submitted A2 (most of the cohort has)"]
-    assert r.loc["cai", "reasons"] == ["low scores: averages 35% on auto-graded questions"]
+    assert r.loc["cai", "reasons"] == ["low score: 35%, below 50%"]
     assert r.loc["dee", "reasons"] == ["many failed self-checks: 5 of 6 not correct"]

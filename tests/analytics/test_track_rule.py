@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from grader.analytics.report import CohortData, _TableRecords, _tracks
-from grader.tracks import evaluate, parse_manifest
+from grader.analytics.report import CohortData, _tracks
+from grader.tracks import TableRecords, evaluate, parse_manifest
 
 MANIFEST = {"tracks": [{"id": "leadership", "title": "Leadership track", "assignments": [
     {"id": "a1", "pass_mark": 70}, {"id": "a2", "pass_mark": 70}]}]}
@@ -31,6 +31,6 @@ def test_pending_manual_grade_counted_as_the_engine_counts_it():
     people = pd.DataFrame({"learner": ["ann", "bob", "cai"], "first_name": "x", "last_name": "y"})
     d = CohortData(table, people, tracks=tracks)
     _tracks(d)
-    records = _TableRecords(table, None)
+    records = TableRecords(table, None)
     engine = sorted(l for l in ["ann", "bob", "cai"] if evaluate(tracks[0], l, records).complete)
     assert sorted(d.leaders) == engine == ["ann", "cai"]

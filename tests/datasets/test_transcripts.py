@@ -45,7 +45,8 @@ def test_committed_files_are_valid_and_edited_directly(tmp_path):
     payload["transcripts"][0]["lines"][1]["breaks"] = ["no_such_rule"]
     payload["transcripts"][0]["lines"][1]["speaker"] = "Agent"
     (tmp_path / "transcripts.json").write_text(json.dumps(payload), encoding="utf-8")
-    with pytest.raises(ValueError, match=r"T1 line 2: unknown standard id 'no_such_rule'"):
+    with pytest.raises(ValueError, match=r"^transcripts.json: transcripts\[0\]\.lines\[1\]\.breaks\[0\] "
+                                         r"\(id 'T1'\): unknown standard id 'no_such_rule'"):
         tr.check_files(tmp_path)
 
 
@@ -137,17 +138,58 @@ def test_validate_names_the_bad_line():
     bad = copy.deepcopy(good)
     bad[1]["lines"][2]["breaks"] = ["answer_in_3_rings"]
     bad[1]["lines"][2]["speaker"] = "Agent"
-    with pytest.raises(ValueError, match=r"T2 line 3: unknown standard id 'answer_in_3_rings'"):
+    with pytest.raises(tr.StandardsError, match=r"transcripts\[1\]\.lines\[2\]\.breaks\[0\] \(id 'T2'\): "
+                                                r"unknown standard id 'answer_in_3_rings'"):
         tr.validate(std, bad, groups)
     bad = copy.deepcopy(good)
     bad[0]["lines"][4]["n"] = 9
-    with pytest.raises(ValueError, match=r"T1 line 5: numbered 9"):
+    with pytest.raises(ValueError, match=r"transcripts\[0\]\.lines\[4\]\.n \(id 'T1'\): numbered 9, expected 5"):
         tr.validate(std, bad, groups)
     bad = copy.deepcopy(good)
     bad[0]["lines"][2]["follows"] = ["greeting_complete"]
     bad[0]["lines"][2]["speaker"] = "Customer"
-    with pytest.raises(ValueError, match=r"only agent lines"):
+    with pytest.raises(ValueError, match=r"transcripts\[0\]\.lines\[2\] \(id 'T1'\): only agent lines"):
         tr.validate(std, bad, groups)
+
+
+def test_every_problem_in_either_file_is_listed(tmp_path):
+    """Does a copy of each file with several mistakes report all of them at once, each with the
+    file and the place in it: a standard in an unknown group, a repeated id, a critical standard
+    without its consequence, a misspelt key; a line both following and breaking a standard, a
+    speaker that does not exist, a repeated transcript id?"""
+    doc, payload = tr.read_files()
+    doc, payload = copy.deepcopy(doc), copy.deepcopy(payload)
+    s = doc["standards"]
+    s[0]["group"] = "greetings"
+    s[2]["id"] = s[1]["id"]
+    crit = next(i for i, x in enumerate(s) if x["critical"])
+    del s[crit]["consequence"]
+    s[3]["tittle"] = s[3].pop("title")
+    with pytest.raises(tr.StandardsError) as err:
+        tr.validate(s, payload["transcripts"], doc["groups"])
+    assert [line.split(": ")[1] for line in str(err.value).splitlines()] == [
+        f"standards[3].title (id '{s[3]['id']}')", f"standards[3].tittle (id '{s[3]['id']}')",
+        f"standards[{crit}].consequence (id '{s[crit]['id']}')", "standards[2].id"]
+    assert all(line.startswith("service_standards.yaml: ") for line in str(err.value).splitlines())
+
+    doc, payload = tr.read_files()
+    t = payload["transcripts"]
+    t[0]["lines"][1]["breaks"] = list(t[0]["lines"][1]["follows"][:1])
+    t[1]["lines"][0]["speaker"] = "Supervisor"
+    t[2]["id"] = t[0]["id"]
+    with pytest.raises(tr.StandardsError) as err:
+        tr.validate(doc["standards"], t, doc["groups"])
+    lines = str(err.value).splitlines()
+    assert [line.split(": ")[1] for line in lines] == [
+        "transcripts[0].lines[1].breaks[0] (id 'T1')", "transcripts[1].lines[0].speaker (id 'T2')",
+        "transcripts[2].id"]
+    assert "is both followed and broken on this line" in lines[0]
+    assert "'T1' is used twice (first at transcripts[0].id)" in lines[2]
+
+    doc, _ = tr.read_files()
+    doc["standards"][0]["group"] = "greetings"
+    with pytest.raises(tr.StandardsError, match=r"standards\[0\]\.group \(id '[a-z_0-9]+'\): unknown group 'greetings'"):
+        tr.validate(doc["standards"], [], doc["groups"])
 
 
 def test_markdown_shows_no_annotations(transcripts, standards):

@@ -52,26 +52,87 @@ def test_weights_not_adding_to_100_are_refused_with_the_section_totals():
 
 
 def test_every_problem_is_listed_with_its_location():
-    """Does one load report all the problems at once, each saying where it is?"""
+    """Does one load report all the problems at once, one line each, saying where it is (the
+    path inside the file and the id of the item), a repeated id among them?"""
     data = tiny()
     data["sections"][0]["items"][0]["scale"] = "1-5"
     data["sections"][0]["items"][1]["weight"] = "twenty"
     data["sections"][1]["items"][0]["id"] = "greet"
     data["sections"][1]["items"][0]["wieght"] = 3
+    data["critical"][0]["weight"] = 5
+    data["pass_mark"] = 120
     with pytest.raises(ScorecardError) as err:
         parse_scorecard(data, "tiny.v1.yaml")
-    problems = err.value.problems
-    assert any("item 'greet': scale must be yes_no or 0-3, got '1-5'" in p for p in problems)
-    assert any("item 'hold': weight must be a positive number, got 'twenty'" in p for p in problems)
-    assert any("section 'b', item 'greet': id used twice" in p for p in problems)
-    assert any("unknown field(s) ['wieght']" in p for p in problems)
-    assert str(err.value).startswith("Scorecard tiny.v1.yaml has")
+    assert err.value.problems == [
+        "pass_mark: should be less than or equal to 100, got 120",
+        "sections[0].items[0].scale (id 'greet'): should be 'yes_no' or '0-3', got '1-5'",
+        "sections[0].items[1].weight (id 'hold'): should be a valid number, got 'twenty'",
+        "sections[1].items[0].wieght (id 'greet'): unknown field (check the spelling)",
+        "critical[0].weight (id 'leak'): critical items carry no weight: if one happens the whole "
+        "call fails",
+        "sections[1].items[0].id: 'greet' is used twice (first at sections[0].items[0].id); ids "
+        "must be unique",
+    ]
+    assert str(err.value).splitlines() == [f"tiny.v1.yaml: {p}" for p in err.value.problems]
+
+
+def test_broken_copy_of_the_customer_card_lists_every_problem(tmp_path):
+    """Does a copy of the shipped customer-call card with a typo'd scale, a weight in words and a
+    missing text report all three, naming the file, the place and the item?"""
+    data = yaml.safe_load(CUSTOMER.read_text(encoding="utf-8"))
+    items = data["sections"][1]["items"]
+    items[0]["scale"] = "yes/no"
+    items[1]["weight"] = "ten"
+    del data["sections"][2]["items"][0]["text"]
+    path = tmp_path / CUSTOMER.name
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ScorecardError) as err:
+        load_scorecard(path)
+    third = data["sections"][2]["items"][0]["id"]
+    assert str(err.value).splitlines() == [
+        f"customer-call.v1.yaml: sections[1].items[0].scale (id '{items[0]['id']}'): should be "
+        "'yes_no' or '0-3', got 'yes/no'",
+        f"customer-call.v1.yaml: sections[1].items[1].weight (id '{items[1]['id']}'): should be a "
+        "valid number, got 'ten'",
+        f"customer-call.v1.yaml: sections[2].items[0].text (id '{third}'): required, but missing",
+    ]
+
+
+def test_cross_field_rules_fire_on_an_otherwise_valid_card():
+    """Once every field is right, are anchors for options the scale lacks, labels for a
+    scale's missing option and a repeated section id still refused, all together?"""
+    data = tiny()
+    data["sections"][1]["items"][0]["anchors"] = {3: "Warm", 5: "Beyond"}
+    data["sections"][1]["id"] = "a"
+    data["scales"] = {"yes_no": {"yes": "Done", "maybe": "Half"}}
+    with pytest.raises(ScorecardError) as err:
+        parse_scorecard(data, "tiny.v1.yaml")
+    assert err.value.problems == [
+        "sections[1].items[0].anchors.5 (id 'empathy'): '5' is not an option of scale 0-3 (0, 1, 2, 3)",
+        "sections[1].id: 'a' is used twice (first at sections[0].id); ids must be unique",
+    ]
+    data["sections"][1]["id"] = "b"
+    data["sections"][1]["items"][0]["anchors"] = {3: "Warm"}
+    with pytest.raises(ScorecardError) as err:
+        parse_scorecard(data, "tiny.v1.yaml")
+    assert err.value.problems == ["scales.yes_no.maybe: 'maybe' is not an option of scale yes_no (yes, no)"]
+
+
+def test_a_file_that_is_not_a_card_says_so(tmp_path):
+    """Are an empty file, a list and a missing file each reported in one plain line?"""
+    for body, expected in (("", "the file is empty"), ("- a\n- b\n", "the file must be a mapping.*not a list")):
+        path = tmp_path / "tiny.v1.yaml"
+        path.write_text(body)
+        with pytest.raises(ScorecardError, match=f"^tiny.v1.yaml: {expected}"):
+            load_scorecard(path)
+    with pytest.raises(ScorecardError, match="file not found"):
+        load_scorecard(tmp_path / "gone.v1.yaml")
 
 
 @pytest.mark.parametrize("bad, expected", [
     ({"id": "x", "text": "Leak", "weight": 5}, "critical items carry no weight"),
-    ({"text": "Leak"}, "needs an id"),
-    ({"id": "leak2"}, "needs a 'text'"),
+    ({"text": "Leak"}, r"critical\[0\]\.id: required, but missing"),
+    ({"id": "leak2"}, r"critical\[0\]\.text \(id 'leak2'\): required, but missing"),
 ])
 def test_malformed_critical_item_is_refused(bad, expected):
     """Is a critical item with a weight, no id or no text refused with a clear reason?"""
@@ -261,16 +322,32 @@ def test_scenario_library_has_the_required_cards(cards):
 
 
 def test_scenario_pointing_at_a_missing_item_is_refused(cards):
-    """Is a card whose 'exercises' names an item its scorecard lacks refused, naming both?"""
+    """Is a card whose 'exercises' names an item its scorecard lacks refused, naming both, and
+    are a bad value, a missing field, a misspelt field, an unknown scorecard and a repeated id
+    in the same file reported in the same error?"""
     data = yaml.safe_load((DATASETS / "roleplay" / "scenarios.yaml").read_text())
     bad = copy.deepcopy(data)
     bad["scenarios"][0]["exercises"].append("smiles_on_phone")
     bad["scenarios"][1]["difficulty"] = "brutal"
+    del bad["scenarios"][2]["hides"]
+    bad["scenarios"][3]["caller_note"] = "typo"
+    bad["scenarios"][4]["scorecard"] = "sales-call"
+    bad["scenarios"][5]["id"] = bad["scenarios"][0]["id"]
     with pytest.raises(ScenarioError) as err:
-        parse_scenarios(bad, cards)
-    text = str(err.value)
-    assert "['smiles_on_phone'] are not items of scorecard customer-call.v1" in text
-    assert "difficulty must be one of easy, medium, hard, got 'brutal'" in text
+        parse_scenarios(bad, cards, "scenarios.yaml")
+    ids = [s["id"] for s in bad["scenarios"]]
+    assert err.value.problems == [
+        f"scenarios[0].exercises[8] (id '{ids[0]}'): 'smiles_on_phone' is not an item of "
+        "scorecard customer-call.v1",
+        f"scenarios[1].difficulty (id '{ids[1]}'): should be 'easy', 'medium' or 'hard', "
+        "got 'brutal'",
+        f"scenarios[2].hides (id '{ids[2]}'): required, but missing",
+        f"scenarios[3].caller_note (id '{ids[3]}'): unknown field (check the spelling)",
+        f"scenarios[4].scorecard (id '{ids[4]}'): no scorecard 'sales-call' (have "
+        "coaching-conversation, customer-call)",
+        f"scenarios[5].id: '{ids[0]}' is used twice (first at scenarios[0].id); ids must be unique",
+    ]
+    assert str(err.value).startswith("scenarios.yaml: scenarios[0].exercises[8]")
 
 
 def test_card_table_shows_whole_points_and_full_text():

@@ -18,8 +18,11 @@ def test_listed_order_passes_and_reverse_fails(name):
 
 
 def test_course_scenarios_cover_module_1():
-    """Are the inbound call, the transfer and the closing all there?"""
+    """Are the inbound call, the transfer and the closing all there, with texts read whole (a
+    comma in an unquoted {text: ...} once cut a step short and made a stray key)?"""
     assert {"inbound", "transfer", "closing"} <= set(SCENARIOS)
+    assert SCENARIOS["inbound"].text("hang_up").endswith("put the handset down gently")
+    assert SCENARIOS["transfer"].text("leave").endswith("then leave the call")
 
 
 def test_free_pairs_are_not_marked_wrong():
@@ -111,16 +114,46 @@ def test_look_again_lists_only_steps_behind_shown_hints():
 
 
 def test_bad_scenario_file_gives_actionable_error(tmp_path):
-    """Does a rule that names an unknown step, or contradicts the listed order, raise a clear error?"""
+    """Does a rule that names an unknown step, or contradicts the listed order, raise a clear error
+    naming the file, the puzzle and the rule?"""
     p = tmp_path / "steps.yaml"
     p.write_text("scenarios:\n  s:\n    steps: [{id: a, text: A}, {id: b, text: B}]\n"
                  "    rules: [{first: a, then: c, why: x}]\n", encoding="utf-8")
-    with pytest.raises(co.CallStepsError, match="then='c' is not a step id"):
+    with pytest.raises(co.CallStepsError, match=r"^steps.yaml: scenarios.s.rules\[0\].then: 'c' is not a step id"):
         co.load_scenarios(p)
     p.write_text("scenarios:\n  s:\n    steps: [{id: a, text: A}, {id: b, text: B}]\n"
                  "    rules: [{first: b, then: a, why: x}]\n", encoding="utf-8")
-    with pytest.raises(co.CallStepsError, match="contradicts"):
+    with pytest.raises(co.CallStepsError, match=r"scenarios.s.rules\[0\]: b before a contradicts"):
         co.load_scenarios(p)
+
+
+def test_every_problem_in_a_steps_file_is_listed(tmp_path):
+    """Does a copy of the course's file with several mistakes in several puzzles report them
+    all in one error, one line each: a repeated step id, a step without text, a rule without a
+    reason, a puzzle without rules, a misspelt key?"""
+    import yaml
+
+    data = yaml.safe_load(co.STEPS_FILE.read_text(encoding="utf-8"))
+    inbound, transfer, closing = (data["scenarios"][k] for k in ("inbound", "transfer", "closing"))
+    inbound["steps"][3]["id"] = inbound["steps"][2]["id"]
+    del inbound["steps"][4]["text"]
+    del transfer["rules"][1]["why"]
+    closing["rules"] = []
+    closing["intro_text"] = "typo"
+    p = tmp_path / "call_steps.yaml"
+    p.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    with pytest.raises(co.CallStepsError) as err:
+        co.load_scenarios(p)
+    step = inbound["steps"][4]["id"]
+    assert str(err.value).splitlines() == [
+        f"call_steps.yaml: scenarios.inbound.steps[4].text (id '{step}'): required, but missing",
+        "call_steps.yaml: scenarios.inbound.steps[3].id: 'listen' is used twice (first at "
+        "scenarios.inbound.steps[2].id); ids must be unique",
+        "call_steps.yaml: scenarios.transfer.rules[1].why: required, but missing",
+        "call_steps.yaml: scenarios.closing.rules: needs at least one ordering rule, or any order "
+        "would pass",
+        "call_steps.yaml: scenarios.closing.intro_text: unknown field (check the spelling)",
+    ]
 
 
 def test_widget_moves_and_checks():

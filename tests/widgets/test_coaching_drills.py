@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from grader.widgets import coaching_drills as cd
 
@@ -54,8 +55,36 @@ def test_bad_data_file_is_refused(tmp_path):
     bad = tmp_path / "d.yaml"
     bad.write_text("questions: []\nscenarios:\n  - id: x\n    situation: s\n    options:\n"
                    "      - {text: a, best: true, feedback: f}\n      - {text: b, best: true, feedback: f}\n")
-    with pytest.raises(ValueError, match="scenario x: exactly one"):
+    with pytest.raises(cd.CoachingDrillsError,
+                       match=r"^d.yaml: scenarios\[0\].options \(id 'x'\): exactly one option must have "
+                             r"'best: true' \(2 have\)$"):
         cd.load(bad)
+
+
+def test_every_problem_in_the_drills_file_is_listed(tmp_path):
+    """Does a copy of the course's drills file with several mistakes report them all at once,
+    each with its place (a stage that is not G/R/O/W, a misspelt key, a scenario without a best
+    option, a repeated id), still as a ValueError for older callers?"""
+    data = yaml.safe_load(cd.DATA.read_text(encoding="utf-8"))
+    data["questions"][0]["stage"] = "Goal"
+    data["questions"][1]["wyh"] = data["questions"][1].pop("why")
+    for o in data["scenarios"][0]["options"]:
+        o.pop("best", None)
+    data["scenarios"][1]["id"] = data["scenarios"][0]["id"]
+    path = tmp_path / "coaching_drills.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ValueError) as err:
+        cd.load(path)
+    first = data["scenarios"][0]["id"]
+    assert str(err.value).splitlines() == [
+        "coaching_drills.yaml: questions[0].stage: should be 'G', 'R', 'O' or 'W', got 'Goal'",
+        "coaching_drills.yaml: questions[1].why: required, but missing",
+        "coaching_drills.yaml: questions[1].wyh: unknown field (check the spelling)",
+        f"coaching_drills.yaml: scenarios[0].options (id '{first}'): exactly one option must have "
+        "'best: true' (none has)",
+        f"coaching_drills.yaml: scenarios[1].id: '{first}' is used twice (first at scenarios[0].id); "
+        "ids must be unique",
+    ]
 
 
 def test_widgets_build_without_a_browser():

@@ -218,19 +218,66 @@ def test_custom_rules_file_works(tmp_path):
 
 
 @pytest.mark.parametrize("body,message", [
-    (GOOD_RULE.replace("discouraged", "bad"), "severity must be"),
-    (GOOD_RULE.replace("patterns: [", "patterns: ['(foo', "), "not a valid regular expression"),
-    (GOOD_RULE.replace("        why: because\n", ""), "missing why"),
-    (GOOD_RULE + GOOD_RULE.split("rules:\n")[1], "unique"),
-    (GOOD_RULE.replace("        better: bar\n", "        better: bar\n        unless: nothere\n"), "not under 'shared:'"),
+    (GOOD_RULE.replace("discouraged", "bad"),
+     r"rules\[0\]\.severity \(id 'x'\): should be 'forbidden' or 'discouraged', got 'bad'"),
+    (GOOD_RULE.replace("patterns: [", "patterns: ['(foo', "),
+     r"rules\[0\]\.patterns\[0\] \(id 'x'\): '\(foo' is not a valid regular expression"),
+    (GOOD_RULE.replace("        why: because\n", ""), r"rules\[0\]\.why \(id 'x'\): required, but missing"),
+    (GOOD_RULE + GOOD_RULE.split("rules:\n")[1], r"rules\[1\]\.id: 'x' is used twice \(first at rules\[0\]\.id\)"),
+    (GOOD_RULE.replace("        better: bar\n", "        better: bar\n        unless: nothere\n"),
+     r"rules\[0\]\.unless \(id 'x'\): names 'nothere', which is not under 'shared:' \(known: none\)"),
+    (GOOD_RULE.replace("better: bar", "better: Foo is fine"),
+     r"rules\[0\]\.better \(id 'x'\): this better wording is itself flagged by x"),
     ("rules: [\n", "not valid YAML"),
-    (GOOD_RULE + "    language: [en]\n", "language must be"),
+    (GOOD_RULE + "    language: [en]\n", r"language: should be 'en' or 'zh-CN'"),
 ])
 def test_broken_rules_file_gives_actionable_error(tmp_path, body, message):
-    """Does a broken rules file raise an error naming the rule and the problem?"""
+    """Does a broken rules file raise an error naming the file, the place in it, the rule and
+    the problem, for plain mistakes and for the rules across fields (unique ids, names under
+    'shared:', a 'better' wording that the rules themselves would flag)?"""
     with pytest.raises(pc.RulesError, match=message) as exc:
         pc.load_rules(_write(tmp_path, body))
-    assert "rules.yaml" in str(exc.value)
+    assert str(exc.value).startswith("rules.yaml: ")
+
+
+def test_every_problem_in_a_rules_file_is_listed(tmp_path):
+    """Does a copy of the course's rules file with several mistakes report each one, one line
+    each, in a single error (a misspelt key, a bad pattern, a missing field, a repeated id,
+    an unknown mode)?"""
+    import yaml
+
+    data = yaml.safe_load(pc.RULES_FILE.read_text(encoding="utf-8"))
+    data["rules"][0]["wyh"] = data["rules"][0].pop("why")
+    data["rules"][2]["patterns"][1] = "(unclosed"
+    del data["rules"][3]["title"]
+    data["parts"]["greeting"][1]["id"] = data["rules"][4]["id"]
+    data["parts"]["farewell"] = []
+    path = tmp_path / "phrase_rules_copy.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(pc.RulesError) as exc:
+        pc.load_rules(path)
+    r = data["rules"]
+    lines = str(exc.value).splitlines()
+    assert [line.split(": ")[1] for line in lines] == [
+        f"rules[0].why (id '{r[0]['id']}')", f"rules[0].wyh (id '{r[0]['id']}')",
+        f"rules[2].patterns[1] (id '{r[2]['id']}')", f"rules[3].title (id '{r[3]['id']}')",
+        "parts.farewell", "parts.greeting[1].id"]
+    assert all(line.startswith("phrase_rules_copy.yaml: ") for line in lines)
+    assert "'(unclosed' is not a valid regular expression" in lines[2]
+    assert f"'{r[4]['id']}' is used twice (first at rules[4].id)" in lines[5]
+
+
+def test_a_second_rules_file_loads_with_its_own_company(tmp_path):
+    """Can a second rules file of the same format (another language, another module) be loaded
+    alongside the course's, with its own company name and shared lists?"""
+    body = GOOD_RULE.replace("rules:\n", "defaults: {company: Northwind}\n    shared:\n"
+                                         "      polite: ['\\bplease\\b']\n    rules:\n")
+    body = body.replace("        better: bar\n", "        better: bar\n        unless: polite\n")
+    rs = pc.load_rules(_write(tmp_path, body))
+    assert rs.company == "Northwind" and rs.path.name == "rules.yaml"
+    assert [f.rule_id for f in pc.analyse("Foo!", rules=rs)] == ["x"]
+    assert pc.analyse("Foo, please.", rules=rs) == []
+    assert pc.default_rules().by_id("vague-hedging").title  # the course's rules are untouched
 
 
 # ------------------------------------------------------------------ presentation and widget
@@ -359,7 +406,7 @@ def test_course_language_is_the_default(monkeypatch):
     monkeypatch.setattr(pc, "current_language", lambda: "zh-CN")
     assert [f.rule_id for f in pc.analyse("这个我不知道。")] == ["dont-know"]
     w = pc.PhraseChecker(mode="greeting")
-    assert w.lang == "zh-CN" and w.rules.lang == "zh-CN" and w.button.description == "检查我的说法"
+    assert w.lang == "zh-CN" and w.rules.lang == "zh-CN" and w.button.description == "检查用语"
     monkeypatch.setattr(pc, "current_language", lambda: "en")
     assert pc.PhraseChecker(mode="greeting").button.description == "Check my wording"
     assert pc.PhraseChecker(rules=RULES_ZH).lang == "zh-CN"  # given rules bring their language

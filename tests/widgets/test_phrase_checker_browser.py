@@ -69,7 +69,7 @@ def test_chinese_checker_flags_dont_know_and_passes_model_greeting(voila, page, 
         box.wait_for(timeout=120_000)
         button = page.locator("button.academy-phrase-check")
         result = page.locator(".academy-phrase-result")
-        assert "检查我的说法" in button.inner_text()
+        assert "检查用语" in button.inner_text()
         assert box.get_attribute("placeholder").startswith("输入您接起电话后")
 
         box.fill(POOR_ZH)
