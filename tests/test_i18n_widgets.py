@@ -450,3 +450,18 @@ def test_the_detector_sees_english():
     """Would these tests notice an English sentence (the check can fail)?"""
     assert english("<b>第 1.3 题</b>：Not quite. 再想想。")
     assert not english("<b>T4 · 一通电话</b> 评分表 <code>customer-call v1</code> · 20 GB · IPv6 · 第 2 行")
+
+
+def test_review_in_chinese_asks_the_chinese_exercises(zh):
+    """Does a zh-CN review take its questions from exercises/zh-CN (headed 第 1.1 题), sealed with
+    the same answer keys as the English edition's?"""
+    from grader import paths
+    from grader.check import unseal
+    from grader.review import bank, edition_dir
+
+    assert edition_dir() == paths.EXERCISES / "zh-CN"
+    zh_bank, en_bank = bank(edition_dir()), bank(paths.EXERCISES)
+    assert zh_bank and set(zh_bank) <= set(en_bank)
+    for name, q in zh_bank.items():
+        assert q.text.startswith(f"**第 {name[1:].replace('_', '.')} 题**"), q.text[:40]
+        assert unseal(q.sealed)["key"] == unseal(en_bank[name].sealed)["key"]
