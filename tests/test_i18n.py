@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -36,9 +37,11 @@ def english_again():
 
 def extracted() -> dict[str, tuple[str, ...]]:
     """{msgid: (msgid, msgid_plural) or (msgid,)} for every message marked in grader/."""
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as fh:  # the mapping `make catalogs` uses
+        method_map, options_map = parse_mapping_cfg(fh)
     out = {}
     for _file, _line, message, _comments, _context in extract_from_dir(
-            str(GRADER), method_map=[("**.py", "python")], keywords=KEYWORDS):
+            str(GRADER), method_map=method_map, options_map=options_map, keywords=KEYWORDS):
         ids = message if isinstance(message, tuple) else (message,)
         out[ids[0]] = ids
     return out
