@@ -28,6 +28,7 @@ import zlib
 from pathlib import Path
 from typing import Any, Mapping
 
+from .i18n import _
 from .kinds import Feedback, _Form, _label, digest, kind_of  # noqa: F401 - re-exported for notebooks
 from .kinds import KINDS as _KIND_CLASSES
 
@@ -85,8 +86,8 @@ def feedback(name: str, value: Any = Ellipsis, *, sealed: str | None = None, **s
     """Compute the feedback for one answer (what :func:`check` shows)."""
     if value is Ellipsis:
         return Feedback(_label(name), "unanswered",
-                        "Not answered yet: replace the ... in the cell above with your answer, "
-                        "run that cell, then run this one again.")
+                        _("Not answered yet: replace the ... in the cell above with your answer, "
+                          "run that cell, then run this one again."))
     if sealed is None:
         # Author view (solutions/): the answer key is in the hidden grade cell and is sealed
         # into this cell when exercises are built. Only the form can be checked here.
@@ -97,8 +98,8 @@ def feedback(name: str, value: Any = Ellipsis, *, sealed: str | None = None, **s
         except _Form as problem:
             return Feedback(_label(name), "form", str(problem))
         return Feedback(_label(name), "unsealed",
-                        "The form is right. (Author view: the answer key is sealed into this cell "
-                        "when exercises are built.)")
+                        _("The form is right. (Author view: the answer key is sealed into this cell "
+                          "when exercises are built.)"))
     return _evaluate(name, value, unseal(sealed))
 
 
@@ -111,8 +112,9 @@ def check(name: str, value: Any = Ellipsis, *, sealed: str | None = None, **spec
     try:
         fb = feedback(name, value, sealed=sealed, **spec)
     except Exception as exc:  # noqa: BLE001 - a broken check must not look like the learner's fault
-        fb = Feedback(_label(name), "form", f"This answer could not be checked ({type(exc).__name__}). "
-                                            "Make sure it has the form the question asks for.")
+        fb = Feedback(_label(name), "form", _("This answer could not be checked ({error}). Make sure "
+                                              "it has the form the question asks for.").format(
+                                                  error=type(exc).__name__))
     _record(fb, name)
     return fb
 
@@ -143,5 +145,5 @@ def grade(name: str, value: Any, *, kind: str, answer: Any, points: float = 1.0,
     """
     earned = score(name, value, kind=kind, answer=answer, points=points, **kw)
     if earned <= 0:
-        raise AssertionError(f"{_label(name)}: no credit for this answer")
+        raise AssertionError(_("{question}: no credit for this answer").format(question=_label(name)))
     return earned

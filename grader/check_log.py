@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths
+from .i18n import _
 
 LOG = Path(".academy") / "checks.jsonl"
 _CHECK = re.compile(r"""\bcheck\(\s*["']([A-Za-z]\w*)["']""")
@@ -117,30 +118,33 @@ def show_progress(roots: list[Path] | None = None) -> None:
     checks = load_checks(find_logs(roots))
     checks = checks[~checks.status.isin(NOT_TRIES)]
     if checks.empty:
-        display(HTML("<p>✏️ No self-checks recorded yet. Open a lesson or an exercise, answer a "
-                     "question and run the check cell under it; then come back and run this "
-                     "notebook again.</p>"))
+        display(HTML("<p>✏️ " + _("No self-checks recorded yet. Open a lesson or an exercise, answer "
+                                  "a question and run the check cell under it; then come back and run "
+                                  "this notebook again.") + "</p>"))
         return
     per = summary(checks, catalogue())
     total = len(checks)
     right_runs = int((checks.status == "correct").sum())
     done = per[per.complete]
-    display(HTML(
-        f"<p>You have run <b>{total}</b> checks ({right_runs} correct) on <b>{checks.question.nunique()}</b> "
-        f"questions. Notebooks complete: <b>{len(done)}</b> of {len(per)} started.</p>"))
+    display(HTML("<p>" + _(
+        "You have run {checks} checks ({right} correct) on {questions} questions. Notebooks "
+        "complete: {complete} of {started} started.").format(
+            checks=f"<b>{total}</b>", right=right_runs, questions=f"<b>{checks.question.nunique()}</b>",
+            complete=f"<b>{len(done)}</b>", started=len(per)) + "</p>"))
     if per.empty:
         return
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7, 0.5 * len(per) + 1))
     labels = per.notebook
-    ax.barh(labels, per.questions, color="#e4e7eb", label="questions")
-    ax.barh(labels, per.tried, color="#9fc3e7", label="tried")
-    ax.barh(labels, per.right, color="#3e7cb1", label="right now")
+    ax.barh(labels, per.questions, color="#e4e7eb", label=_("questions"))
+    ax.barh(labels, per.tried, color="#9fc3e7", label=_("tried"))
+    ax.barh(labels, per.right, color="#3e7cb1", label=_("right now"))
     ax.invert_yaxis()
-    ax.set_xlabel("questions")
+    ax.set_xlabel(_("questions"))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)  # beside the bars, not on them
     plt.show()
     shown = per.assign(complete=per.complete.map({True: "✅", False: ""}))
-    display(shown[["notebook", "questions", "tried", "right", "complete", "last_check"]]
-            .rename(columns={"right": "right now", "last_check": "last check"}).style.hide(axis="index"))
+    columns = {"notebook": _("notebook"), "questions": _("questions"), "tried": _("tried"),
+               "right": _("right now"), "complete": _("complete"), "last_check": _("last check")}
+    display(shown[list(columns)].rename(columns=columns).style.hide(axis="index"))

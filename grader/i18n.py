@@ -142,3 +142,110 @@ def pick(texts: dict[str, str], lang: str | None = None) -> str:
     """The text for the current language from {'en': ..., 'zh-CN': ...} (English if missing)."""
     lang = normalize(lang) or current_language()
     return texts.get(lang) or texts[DEFAULT]
+
+
+# How the pieces of a message are put together: English puts a space between sentences and ", "
+# between list items; Chinese runs sentences on and uses 、 and ；.
+SUFFIX = {"zh-CN": "_zh"}  # the Chinese of field x is x_zh (see localize)
+_JOINERS = {"en": {"sentence": " ", "list": ", ", "clause": "; "},
+            "zh-CN": {"sentence": "", "list": "、", "clause": "；"}}
+
+
+def join(parts, how: str = "list", lang: str | None = None) -> str:
+    """Sentences (``how="sentence"``), list items (``"list"``) or clauses (``"clause"``) as one text."""
+    lang = normalize(lang) or current_language()
+    return _JOINERS.get(lang, _JOINERS[DEFAULT])[how].join(str(p) for p in parts if p is not None and p != "")
+
+
+def localized(obj, name: str, lang: str | None = None) -> str:
+    """The field ``name`` of an item kept in code (a dataclass with ``name`` and ``name_zh``)."""
+    return pick({"en": getattr(obj, name), "zh-CN": getattr(obj, name + SUFFIX["zh-CN"], "")}, lang)
+
+
+# --------------------------------------------------------------------------- data files
+# Course content kept in data files (YAML, JSON, item tables in Python) carries its Chinese next to
+# the English, in a field named after the English one: ``title`` and ``title_zh``, ``text`` and
+# ``text_zh``. Loaders call :func:`localize` on what they read, before checking it: the rest of
+# the code only ever sees ``title``, in the current language.
+def localize(data, lang: str | None = None):
+    """``data`` (parsed YAML/JSON: dicts, lists, scalars) in one language.
+
+    In every mapping holding ``x`` and ``x_zh``, ``x`` takes the value of ``x_zh`` when the
+    language is zh-CN (and stays English otherwise, or when ``x_zh`` is empty); the ``x_zh`` keys
+    are dropped either way, so the loaders' models only ever see the English field names (a
+    misspelt ``x_zh`` leaves ``x`` without its Chinese, which tests/test_i18n_data.py names).
+    Returns new containers; ``data`` is not changed.
+    """
+    lang = normalize(lang) or current_language()
+    if isinstance(data, list):
+        return [localize(v, lang) for v in data]
+    if not isinstance(data, dict):
+        return data
+    suffixes = tuple(SUFFIX.values())
+    out = {}
+    for key, value in data.items():
+        if isinstance(key, str) and key.endswith(suffixes):
+            continue
+        out[key] = localize(value, lang)
+    suffix = SUFFIX.get(lang)
+    if suffix:
+        for key in list(out):
+            translated = data.get(f"{key}{suffix}") if isinstance(key, str) else None
+            if translated not in (None, "", [], {}):
+                out[key] = localize(translated, lang)
+    return out
+
+
+def untranslated(data, fields, lang: str = "zh-CN", where: str = "") -> list[str]:
+    """Where ``data`` has one of ``fields`` without its translation: ``['scenarios.inbound.title', …]``.
+
+    A field counts as translated when ``x_zh`` is there, not empty, and (for text) has Chinese in
+    it; a mapping or list translation must have the same keys or length as the English."""
+    suffix = SUFFIX[normalize(lang)]
+    fields = set(fields)
+    found: list[str] = []
+    if isinstance(data, list):
+        for i, v in enumerate(data):
+            found += untranslated(v, fields, lang, f"{where}[{i}]")
+        return found
+    if not isinstance(data, dict):
+        return found
+    for key, value in data.items():
+        here = f"{where}.{key}" if where else str(key)
+        if key in fields and value not in (None, "", [], {}):
+            tr = data.get(f"{key}{suffix}")
+            if not _translates(value, tr):
+                found.append(here)
+        if not (isinstance(key, str) and key.endswith(suffix)):
+            found += untranslated(value, fields, lang, here)
+    return found
+
+
+def _translates(english, translated) -> bool:
+    if isinstance(english, dict):
+        return isinstance(translated, dict) and set(map(str, translated)) == set(map(str, english)) \
+            and all(_translates(v, translated.get(k, translated.get(str(k)))) for k, v in english.items())
+    if isinstance(english, list):
+        return isinstance(translated, list) and len(translated) == len(english) \
+            and all(_translates(e, t) for e, t in zip(english, translated))
+    if isinstance(english, str):
+        return isinstance(translated, str) and any("\u4e00" <= c <= "\u9fff" for c in translated)
+    return translated is not None
+
+
+class language:
+    """``with language("zh-CN"): ...``: another language for a while, then the one before."""
+
+    def __init__(self, lang: str | None):
+        self.lang = normalize(lang)
+
+    def __enter__(self) -> str:
+        global _chosen
+        self._before = _chosen
+        _chosen = self.lang or _chosen
+        return current_language()
+
+    def __exit__(self, *exc) -> None:
+        global _chosen
+        _chosen = self._before
+

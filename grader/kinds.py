@@ -25,6 +25,8 @@ import random
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
+from .i18n import N_, _, join, ngettext
+
 
 # --------------------------------------------------------------------------- normalising
 def _norm_item(x: Any) -> Any:
@@ -63,7 +65,8 @@ class Feedback:
 
     @property
     def text(self) -> str:
-        lines = [f"{self.ICONS.get(self.status, '')} {self.question}: {self.message}"]
+        lines = [f"{self.ICONS.get(self.status, '')} "
+                 + _("{question}: {message}").format(question=self.question, message=self.message)]
         lines += [f"   • {d}" for d in self.details]
         return "\n".join(lines)
 
@@ -74,33 +77,46 @@ class Feedback:
         items = "".join(f"<li>{html.escape(d)}</li>" for d in self.details)
         return (f'<div style="background:{self.COLOURS.get(self.status, "#eee")};padding:8px 12px;'
                 f'border-radius:6px;font-family:sans-serif">'
-                f"<b>{self.ICONS.get(self.status, '')} {html.escape(self.question)}</b>: "
-                f"{html.escape(self.message)}{'<ul>' + items + '</ul>' if items else ''}</div>")
+                + _("{question}: {message}").format(
+                    question=f"<b>{self.ICONS.get(self.status, '')} {html.escape(self.question)}</b>",
+                    message=html.escape(self.message))
+                + f"{'<ul>' + items + '</ul>' if items else ''}</div>")
 
 
 def _type_name(value: Any) -> str:
     if isinstance(value, str):
-        return "a piece of text"
+        return _("a piece of text")
     if isinstance(value, bool):
-        return "True/False"
+        return _("True/False")
     if isinstance(value, numbers.Number):
-        return "a number"
+        return _("a number")
     if isinstance(value, (list, tuple)):
-        return "a list"
+        return _("a list")
     if isinstance(value, (set, frozenset)):
-        return "a set"
+        return _("a set")
     if isinstance(value, Mapping):
-        return "a dictionary"
+        return _("a dictionary")
     if value is None:
-        return "None (nothing)"
-    return f"a {type(value).__name__}"
+        return _("None (nothing)")
+    return _("a {type}").format(type=type(value).__name__)
 
 
 def _label(name: str) -> str:
-    """'q1_3' -> 'Question 1.3'."""
+    """'q1_3' -> 'Question 1.3' (第 1.3 题)."""
     if name.startswith("q") and "_" in name:
-        return "Question " + name[1:].replace("_", ".")
+        return _("Question {number}").format(number=name[1:].replace("_", "."))
     return name
+
+
+# What an answer is a list of, as check cells say it (``what=``) and the defaults below; units of
+# number questions (``unit=``). Single words stay English in a translated notebook's code, so the
+# learner's language comes from here; text that is not listed is shown as written.
+WORDS = (N_("letters"), N_("items"), N_("step letters"), N_("ids"), N_("call ids"),
+         N_("line numbers"), N_("rings"), N_("seconds"), N_("years"), N_("h"), N_("s"))
+
+
+def _words(text: str) -> str:
+    return _(text) if text else text
 
 
 class _Form(Exception):
@@ -109,11 +125,11 @@ class _Form(Exception):
 
 def _as_list(value: Any, what: str) -> list:
     if isinstance(value, str):
-        raise _Form(f"Your answer should be a list of {what} in square brackets, e.g. ['A', 'C'], "
-                    f"not a single piece of text.")
+        raise _Form(_("Your answer should be a list of {what} in square brackets, e.g. ['A', 'C'], "
+                      "not a single piece of text.").format(what=_words(what)))
     if isinstance(value, Mapping) or not isinstance(value, (list, tuple, set, frozenset)):
-        raise _Form(f"Your answer should be a list of {what} in square brackets, e.g. ['A', 'C']; "
-                    f"you gave {_type_name(value)}.")
+        raise _Form(_("Your answer should be a list of {what} in square brackets, e.g. ['A', 'C']; "
+                      "you gave {given}.").format(what=_words(what), given=_type_name(value)))
     return [_norm_item(v) for v in value]
 
 
@@ -123,9 +139,10 @@ def _check_options(items: Sequence, options: Sequence | None) -> None:
     allowed = [_norm_item(o) for o in options]
     bad = [i for i in items if i not in allowed]
     if bad:
-        shown = ", ".join(repr(b) for b in bad[:3])
-        raise _Form(f"{shown} {'is' if len(bad) == 1 else 'are'} not among the choices "
-                    f"({', '.join(str(o) for o in options)}). Check the spelling.")
+        shown = join(repr(b) for b in bad[:3])
+        raise _Form(ngettext("{shown} is not among the choices ({options}). Check the spelling.",
+                             "{shown} are not among the choices ({options}). Check the spelling.",
+                             len(bad)).format(shown=shown, options=join(str(o) for o in options)))
 
 
 def _lcs(a: Sequence, b: Sequence) -> int:
@@ -174,12 +191,12 @@ class Choice(Kind):
 
     def _form(self, value, spec):
         if not isinstance(value, str):
-            raise _Form(f"Your answer should be one letter in quotes, like 'B'; you gave "
-                        f"{_type_name(value)}.")
+            raise _Form(_("Your answer should be one letter in quotes, like 'B'; you gave "
+                          "{given}.").format(given=_type_name(value)))
         v = _norm_item(value)
         options = spec.get("options")
         if len(v) != 1 and options and v not in [_norm_item(o) for o in options]:
-            raise _Form("Your answer should be just one letter, like 'B'.")
+            raise _Form(_("Your answer should be just one letter, like 'B'."))
         _check_options([v], options)
         return v
 
@@ -187,14 +204,15 @@ class Choice(Kind):
         v = self._form(value, spec)
         q = _label(name)
         if digest(name, v) == spec["key"]:
-            return Feedback(q, "correct", "Correct. Well done!")
-        hint = spec.get("hints", {}).get(digest(name, v), "That is not the best choice. Read the "
-                                                           "question again and compare the options once more.")
-        return Feedback(q, "incorrect", f"Not quite. {hint}")
+            return Feedback(q, "correct", _("Correct. Well done!"))
+        hint = spec.get("hints", {}).get(digest(name, v), _(
+            "That is not the best choice. Read the question again and compare the options once more."))
+        return Feedback(q, "incorrect", _("Not quite. {hint}").format(hint=hint))
 
     def form_only(self, value, spec):
         if not isinstance(value, str):
-            raise _Form(f"Your answer should be one letter in quotes, like 'B'; you gave {_type_name(value)}.")
+            raise _Form(_("Your answer should be one letter in quotes, like 'B'; you gave "
+                          "{given}.").format(given=_type_name(value)))
         _check_options([_norm_item(value)], spec.get("options"))
 
     def score(self, value, answer, points, tolerance):
@@ -218,7 +236,7 @@ class Multi(Kind):
         hints = spec.get("hints", {})
         items = _as_list(value, spec.get("what", "letters"))
         if len(set(map(str, items))) != len(items):
-            raise _Form("You listed the same choice more than once; list each one only once.")
+            raise _Form(_("You listed the same choice more than once; list each one only once."))
         _check_options(items, spec.get("options"))
         key = set(spec["key"])
         picked = {digest(name, i): i for i in items}
@@ -226,16 +244,18 @@ class Multi(Kind):
         found = len([d for d in picked if d in key])
         q = _label(name)
         if not wrong and found == len(key):
-            return Feedback(q, "correct", f"Correct: you found all {len(key)}. Well done!")
-        details = [f"{w!r}: {hints.get(digest(name, w), 'look at this one again: it does not belong.')}"
-                   for w in wrong]
+            return Feedback(q, "correct", _("Correct: you found all {n}. Well done!").format(n=len(key)))
+        details = [_("{item}: {hint}").format(
+            item=repr(w), hint=hints.get(digest(name, w), _("look at this one again: it does not belong.")))
+            for w in wrong]
         missing = len(key) - found
-        msg = f"You have {found} of {len(key)} right."
+        msg = [_("You have {right} of {total} right.").format(right=found, total=len(key))]
         if missing:
-            msg += f" {missing} more to find."
+            msg.append(_("{n} more to find.").format(n=missing))
         if wrong:
-            msg += f" {len(wrong)} of your picks {'does' if len(wrong) == 1 else 'do'} not belong."
-        return Feedback(q, "partial" if found else "incorrect", msg, tuple(details))
+            msg.append(ngettext("{n} of your picks does not belong.", "{n} of your picks do not belong.",
+                                len(wrong)).format(n=len(wrong)))
+        return Feedback(q, "partial" if found else "incorrect", join(msg, "sentence"), tuple(details))
 
     def form_only(self, value, spec):
         _check_options(_as_list(value, "items"), spec.get("options"))
@@ -271,15 +291,16 @@ class Order(Kind):
         items = _as_list(value, spec.get("what", "step letters"))
         n = spec["n"]
         if len(items) != n:
-            raise _Form(f"Your list has {len(items)} item{'s' if len(items) != 1 else ''}; "
-                        f"it should have all {n}, each once.")
+            raise _Form(ngettext("Your list has {n} item; it should have all {total}, each once.",
+                                 "Your list has {n} items; it should have all {total}, each once.",
+                                 len(items)).format(n=len(items), total=n))
         if len(set(map(str, items))) != n:
-            raise _Form("Some step appears twice: use each step exactly once.")
+            raise _Form(_("Some step appears twice: use each step exactly once."))
         _check_options(items, spec.get("options"))
         q = _label(name)
         right = [digest(name, [i, it]) == k for i, (it, k) in enumerate(zip(items, spec["key"]))]
         if all(right):
-            return Feedback(q, "correct", "Correct: that is the right order. Well done!")
+            return Feedback(q, "correct", _("Correct: that is the right order. Well done!"))
         # where each step belongs (the seal says, one position at a time); the steps already in the
         # right order relative to each other are what the grade counts (Order.score)
         where = [next((p for p in range(n) if digest(name, [p, it]) == spec["key"][p]), None)
@@ -287,13 +308,15 @@ class Order(Kind):
         kept = _lcs([w for w in where if w is not None], list(range(n))) if None not in where else 0
         first = right.index(False)
         item = items[first]
-        hint = hints.get(str(item), "think about what the caller needs at that moment.")
-        head = (f"The first {first} step{'s are' if first != 1 else ' is'} in the right place."
-                if first else "The first step is not the right one yet.")
-        return Feedback(q, "partial" if kept else "incorrect",
-                        f"{head} Look again at position {first + 1} ({item!r}): {hint}",
-                        (f"{kept} of {n} steps are already in the right order relative to each other; "
-                         f"the grade counts those.",))
+        hint = hints.get(str(item), _("think about what the caller needs at that moment."))
+        head = (ngettext("The first {n} step is in the right place.",
+                         "The first {n} steps are in the right place.", first).format(n=first)
+                if first else _("The first step is not the right one yet."))
+        look = _("Look again at position {position} ({item}): {hint}").format(
+            position=first + 1, item=repr(item), hint=hint)
+        return Feedback(q, "partial" if kept else "incorrect", join([head, look], "sentence"),
+                        (_("{kept} of {n} steps are already in the right order relative to each other; "
+                           "the grade counts those.").format(kept=kept, n=n),))
 
     def form_only(self, value, spec):
         _check_options(_as_list(value, "items"), spec.get("options"))
@@ -325,8 +348,8 @@ class Classify(Kind):
     def evaluate(self, name, value, spec):
         hints = spec.get("hints", {})
         if not isinstance(value, Mapping):
-            raise _Form(f"Your answer should be a dictionary like {{'A': 'label', 'B': 'label'}}; "
-                        f"you gave {_type_name(value)}.")
+            raise _Form(_("Your answer should be a dictionary like {{'A': 'label', 'B': 'label'}}; "
+                          "you gave {given}.").format(given=_type_name(value)))
         got = {_norm_item(k): _norm_item(v) for k, v in value.items()}
         expected = list(spec["key"])
         norm_expected = {_norm_item(k) for k in expected}
@@ -335,31 +358,34 @@ class Classify(Kind):
         if missing or extra:
             parts = []
             if missing:
-                parts.append("missing: " + ", ".join(missing))
+                parts.append(_("missing: {items}").format(items=join(missing)))
             if extra:
-                parts.append("not in the question: " + ", ".join(extra))
-            raise _Form("Give one label for every item, and only those (" + "; ".join(parts) + ").")
+                parts.append(_("not in the question: {items}").format(items=join(extra)))
+            raise _Form(_("Give one label for every item, and only those ({problems}).").format(
+                problems=join(parts, "clause")))
         cats = spec.get("categories")
         if cats is not None:
             allowed = [_norm_item(c) for c in cats]
             bad = sorted({str(v) for v in got.values() if v not in allowed})
             if bad:
-                raise _Form(f"{', '.join(repr(b) for b in bad)}: use only these labels: "
-                            f"{', '.join(repr(c) for c in cats)}.")
+                raise _Form(_("{labels}: use only these labels: {allowed}.").format(
+                    labels=join(repr(b) for b in bad), allowed=join(repr(c) for c in cats)))
         q = _label(name)
         wrong = [k for k in expected if digest(name, [_norm_item(k), got[_norm_item(k)]]) != spec["key"][k]]
         if not wrong:
-            return Feedback(q, "correct", f"Correct: all {len(expected)} are right. Well done!")
-        details = [f"{k}: {hints.get(k, 'think again about this one.')}" for k in wrong[:3]]
+            return Feedback(q, "correct", _("Correct: all {n} are right. Well done!").format(n=len(expected)))
+        details = [_("{item}: {hint}").format(item=k, hint=hints.get(k, _("think again about this one.")))
+                   for k in wrong[:3]]
         if len(wrong) > 3:
-            details.append(f"… and {len(wrong) - 3} more to look at again.")
+            details.append(_("… and {n} more to look at again.").format(n=len(wrong) - 3))
         ok = len(expected) - len(wrong)
-        return Feedback(q, "partial" if ok else "incorrect", f"{ok} of {len(expected)} are right.",
+        return Feedback(q, "partial" if ok else "incorrect",
+                        _("{right} of {total} are right.").format(right=ok, total=len(expected)),
                         tuple(details))
 
     def form_only(self, value, spec):
         if not isinstance(value, Mapping):
-            raise _Form("Your answer should be a dictionary.")
+            raise _Form(_("Your answer should be a dictionary."))
 
     def score(self, value, answer, points, tolerance):
         if not isinstance(value, Mapping):
@@ -396,29 +422,31 @@ class Number(Kind):
             try:
                 float(value.strip().rstrip("%"))
             except ValueError:
-                raise _Form("Your answer should be a number, like 42 or 0.85; you gave a piece "
-                            "of text.") from None
-            raise _Form("Your answer should be a number without quotes: write 42, not '42'.")
+                raise _Form(_("Your answer should be a number, like 42 or 0.85; you gave a piece "
+                              "of text.")) from None
+            raise _Form(_("Your answer should be a number without quotes: write 42, not '42'."))
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise _Form(f"Your answer should be a single number; you gave {_type_name(value)}.")
+            raise _Form(_("Your answer should be a single number; you gave {given}.").format(
+                given=_type_name(value)))
         x = float(value)
         if math.isnan(x):
-            raise _Form("Your answer is NaN (not a number): check your calculation.")
+            raise _Form(_("Your answer is NaN (not a number): check your calculation."))
         q = _label(name)
         key, tol = spec["key"], spec.get("tolerance", 0.0)
-        unit = f" {spec['unit']}" if spec.get("unit") else ""
+        unit = f" {_words(spec['unit'])}" if spec.get("unit") else ""
         if abs(x - key) <= tol + 1e-9:
-            return Feedback(q, "correct", "Correct. Well done!")
+            return Feedback(q, "correct", _("Correct. Well done!"))
         for mistake, hint in hints.get("mistakes", []):
             if abs(x - float(mistake)) <= tol + 1e-9:
-                return Feedback(q, "incorrect", f"Not quite. {hint}")
+                return Feedback(q, "incorrect", _("Not quite. {hint}").format(hint=hint))
         side = "low" if x < key else "high"
-        default = {"low": "Your number is too low.", "high": "Your number is too high."}[side]
-        return Feedback(q, "incorrect", f"Not quite ({value}{unit}). {hints.get(side, default)}")
+        default = {"low": _("Your number is too low."), "high": _("Your number is too high.")}[side]
+        return Feedback(q, "incorrect", _("Not quite ({answer}). {hint}").format(
+            answer=f"{value}{unit}", hint=hints.get(side, default)))
 
     def form_only(self, value, spec):
         if isinstance(value, (str, bool)) or not isinstance(value, numbers.Real):
-            raise _Form("Your answer should be a single number.")
+            raise _Form(_("Your answer should be a single number."))
 
     def score(self, value, answer, points, tolerance):
         if isinstance(value, (str, bool)) or not isinstance(value, numbers.Real):

@@ -26,12 +26,27 @@ from typing import Any
 
 import pandas as pd
 
-from . import check_log, paths
+from . import check_log, i18n, paths
 from .check import Feedback, feedback
+from .i18n import _
 
 BOXES = 5
 TRIED = ("correct", "incorrect", "partial")
 _SEALED = re.compile(r'check\("(q\d+_\d+)", \w+, sealed="([^"]+)"\)')
+# A question's heading in an exercise: **Question 1.3** (English) or **第 1.3 题** (zh-CN)
+_HEADING = re.compile(r"\*\*(?:Question (\d+\.\d+)|第\s*(\d+\.\d+)\s*题)\*\*")
+
+
+def _headings(markdown: str) -> set[str]:
+    """Question numbers ('1.3') whose heading this Markdown cell holds."""
+    return {a or b for a, b in _HEADING.findall(markdown)}
+
+
+def edition_dir() -> Path:
+    """The released exercises in the current language (``exercises/zh-CN`` for Chinese)."""
+    lang = i18n.current_language()
+    edition = paths.EXERCISES / lang
+    return edition if lang != i18n.DEFAULT and edition.is_dir() else paths.EXERCISES
 
 
 @dataclass(frozen=True)
@@ -53,11 +68,11 @@ def bank(release_dir: Path | None = None) -> dict[str, ReviewQuestion]:
         for cell in nb.cells:
             gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
             if cell.cell_type == "markdown":
-                if "**Question " in cell.source:
+                if "**Question " in cell.source or _headings(cell.source):
                     text = cell.source
                 continue
             m = _SEALED.search(cell.source)
-            if m and text and not extra_code and f"**Question {m.group(1)[1:].replace('_', '.')}**" in text:
+            if m and text and not extra_code and m.group(1)[1:].replace("_", ".") in _headings(text):
                 out[m.group(1)] = ReviewQuestion(nb_path.parent.name, m.group(1), text, m.group(2))
                 text = None
                 continue
@@ -130,6 +145,7 @@ class ReviewSession:
     def __init__(self, roots: list[Path] | None = None, release_dir: Path | None = None,
                  log: Path | None = None, n: int = 10, now: dt.datetime | None = None):
         self.log = log or (paths.COURSE / check_log.LOG)
+        release_dir = release_dir or edition_dir()
         logs = check_log.find_logs(roots)
         if self.log.exists() and self.log.resolve() not in logs:
             logs.append(self.log.resolve())
@@ -159,22 +175,24 @@ class ReviewSession:
         from IPython.display import HTML, Markdown, display
 
         if not self.today:
-            display(HTML("<p>✏️ Nothing to review yet. Finish an exercise (try every question and "
-                         "run its check cell), then come back: the review picks questions from the "
-                         "exercises you have finished.</p>"))
+            display(HTML("<p>✏️ " + _("Nothing to review yet. Finish an exercise (try every question "
+                                      "and run its check cell), then come back: the review picks "
+                                      "questions from the exercises you have finished.") + "</p>"))
             return
         b = boxes(self.checks).set_index("question")
-        display(HTML(f"<p>Today's review: <b>{len(self.today)}</b> question(s) from "
-                     f"{', '.join(sorted({q.assignment for q in self.today}))}. Type your answer the "
-                     f"way the exercise asked (a letter in quotes, a number, a list or a dictionary) "
-                     f"and press <b>Check</b>.</p>"))
+        display(HTML("<p>" + _(
+            "Today's review: {n} question(s) from {assignments}. Type your answer the way the exercise "
+            "asked (a letter in quotes, a number, a list or a dictionary) and press {check}.").format(n=f"<b>{len(self.today)}</b>",
+                                    assignments=i18n.join(sorted({q.assignment for q in self.today})),
+                                    check="<b>" + _("Check") + "</b>") + "</p>"))
         for i, q in enumerate(self.today, 1):
             box = int(b.loc[q.question].box) if q.question in b.index else 1
-            display(HTML(f"<hr><p style='color:#555'>Review {i} of {len(self.today)} · from "
-                         f"{q.assignment} · box {box} of {BOXES}</p>"))
+            display(HTML("<hr><p style='color:#555'>" + _(
+                "Review {i} of {n} · from {assignment} · box {box} of {boxes}").format(
+                    i=i, n=len(self.today), assignment=q.assignment, box=box, boxes=BOXES) + "</p>"))
             display(Markdown(q.text))
-            entry = w.Text(placeholder="your answer, e.g. 'B'", layout=w.Layout(width="60%"))
-            button = w.Button(description="Check", button_style="primary",
+            entry = w.Text(placeholder=_("your answer, e.g. 'B'"), layout=w.Layout(width="60%"))
+            button = w.Button(description=_("Check"), button_style="primary",
                               layout=w.Layout(width="auto"))
             out = w.Output()
 

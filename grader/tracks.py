@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Iterable, Mapping
 
 from pydantic import AfterValidator, Field, ValidationInfo, model_validator
 
-from . import datafiles, paths
+from . import datafiles, i18n, paths
 from .datafiles import (DataFileError, DataModel, Flag, NonEmpty, Number, RequiredText, Text,
                         Whole, report)
 from .gradebook import COURSE_ID  # noqa: F401 - re-exported; the gradebook is only read here
@@ -107,8 +107,9 @@ class TrackManifest(DataModel):
 
 def parse_manifest(data: Any, source: str = "tracks.yaml") -> list[Track]:
     """Check a manifest's content and turn it into :class:`Track` objects (every problem at once,
-    as a :class:`ManifestError`, which is a :class:`TrackError`)."""
-    return list(datafiles.validate(TrackManifest, data, source, ManifestError).tracks)
+    as a :class:`ManifestError`, which is a :class:`TrackError`). Titles and summaries are in the
+    current language (``x`` or its Chinese ``x_zh``, see :func:`grader.i18n.localize`)."""
+    return list(datafiles.validate(TrackManifest, i18n.localize(data), source, ManifestError).tracks)
 
 
 def load_manifest(path: Path | str | None = None) -> list[Track]:

@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ValidationInfo, model_validator
 
-from .. import datafiles
+from .. import datafiles, i18n
 from ..datafiles import (DataFileError, DataModel, Flag, Id, NonEmpty, Number, RequiredText,
                          Text, Whole, report)
 
@@ -145,10 +145,10 @@ def validate(standards: list[dict[str, Any]], transcripts: list[dict[str, Any]],
              groups: list[dict[str, Any]]) -> None:
     """Check standards, groups and transcripts (as parsed from the two files) against each other;
     :class:`StandardsError` (a ValueError) lists every problem in the first file that has any."""
-    std = datafiles.validate(StandardsFile, {"groups": groups, "standards": standards},
+    std = datafiles.validate(StandardsFile, i18n.localize({"groups": groups, "standards": standards}, "en"),
                              "service_standards.yaml", StandardsError)
     payload = {"company": COMPANY, "speakers": [A, C, N], "transcripts": transcripts}
-    datafiles.validate(TranscriptsFile, payload, "transcripts.json", StandardsError,
+    datafiles.validate(TranscriptsFile, i18n.localize(payload, "en"), "transcripts.json", StandardsError,
                        {"standards": {s.id for s in std.standards}})
 
 
@@ -166,25 +166,29 @@ def read_files(folder: Path | None = None) -> tuple[dict[str, Any], dict[str, An
 
 def check_files(folder: Path | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """Check the two files, each whole and against each other (:class:`StandardsError` names
-    the file and the place in it); returns them as read."""
+    the file and the place in it), in each language's reading (``x`` or its Chinese ``x_zh``,
+    see :func:`grader.i18n.localize`); returns them as read."""
     doc, payload = read_files(folder)
-    std = datafiles.validate(StandardsFile, doc, "service_standards.yaml", StandardsError)
-    datafiles.validate(TranscriptsFile, payload, "transcripts.json", StandardsError,
-                       {"standards": {s.id for s in std.standards}})
+    for lang in i18n.LANGUAGES:
+        std = datafiles.validate(StandardsFile, i18n.localize(doc, lang), "service_standards.yaml",
+                                 StandardsError)
+        datafiles.validate(TranscriptsFile, i18n.localize(payload, lang), "transcripts.json",
+                           StandardsError, {"standards": {s.id for s in std.standards}})
     return doc, payload
 
 
-def load_standards() -> dict[str, dict[str, Any]]:
-    """The service standards by id, read from ``datasets/service_standards.yaml`` and checked."""
+def load_standards(lang: str | None = None) -> dict[str, dict[str, Any]]:
+    """The service standards by id, read from ``datasets/service_standards.yaml`` and checked,
+    their texts in ``lang`` (default: the current language; ``zh`` stays the Chinese name)."""
     doc, _ = check_files()
-    return {s["id"]: s for s in doc["standards"]}
+    return {s["id"]: s for s in i18n.localize(doc, lang)["standards"]}
 
 
-def load_transcripts() -> dict[str, dict[str, Any]]:
+def load_transcripts(lang: str | None = None) -> dict[str, dict[str, Any]]:
     """The annotated transcripts by id (``"T1"`` ...), read from ``datasets/transcripts.json``
-    and checked."""
+    and checked, their texts in ``lang`` (default: the current language)."""
     _, doc = check_files()
-    return {t["id"]: t for t in doc["transcripts"]}
+    return {t["id"]: t for t in i18n.localize(doc, lang)["transcripts"]}
 
 
 def breaches(transcript: dict[str, Any]) -> dict[int, list[str]]:

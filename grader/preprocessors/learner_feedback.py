@@ -10,6 +10,9 @@ score on it). nbgrader would show the hidden tests themselves, answers included 
 * check cells lose their sealed key (``sealed="…"``);
 * the grading record in the notebook's metadata (answer values, notes) is removed.
 
+The feedback is written in the notebook's own language: a zh-CN edition chooses Chinese in its
+first code cell (``use_language("zh-CN")``), and so does its feedback.
+
 Trainers see everything as before in formgrader, which reads the autograded notebooks.
 """
 from __future__ import annotations
@@ -21,10 +24,37 @@ import re
 from nbformat import from_dict
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from .. import i18n
 from ..check import Feedback, _label, feedback
+from ..i18n import N_, _, ngettext
 from ..scoring import decode_values
 
 _SEALED = re.compile(r'sealed\s*=\s*"[^"]*"')
+_LANGUAGE = re.compile(r"""\buse_language\(\s*["']([^"']+)["']\s*\)""")
+
+# Why a hidden test gave no points, as grader.preprocessors.sandboxed_execute says it, and as the
+# learner reads it (a reason not listed here is shown as it is, capitalised).
+REASONS = {
+    "no points: an earlier cell tampered with grading":
+        N_("No points: an earlier cell tampered with grading."),
+    "no points: a locked cell of this question was edited":
+        N_("No points: a locked cell of this question was edited."),
+    "the notebook stopped before this test could run":
+        N_("The notebook stopped before this test could run."),
+}
+
+
+def notebook_language(nb) -> str | None:
+    """The language a notebook chose with ``use_language(...)`` in a code cell, if any."""
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "use_language" in cell.source:
+            m = _LANGUAGE.search(cell.source)
+            if m:
+                try:
+                    return i18n.normalize(m.group(1))
+                except i18n.LanguageError:
+                    return None
+    return None
 
 
 def _sealed_specs(nb) -> dict[str, str]:
@@ -80,6 +110,10 @@ class LearnerFeedback(NbGraderPreprocessor):
     """See the module docstring."""
 
     def preprocess(self, nb, resources):
+        with i18n.language(notebook_language(nb)):
+            return self._preprocess(nb, resources)
+
+    def _preprocess(self, nb, resources):
         info = nb.metadata.pop("academy", None) or {}
         values = info.get("values") or {}
         sealed = _sealed_specs(nb)
@@ -104,22 +138,26 @@ class LearnerFeedback(NbGraderPreprocessor):
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         why = next((o.get("evalue") for o in errors if o.get("ename") in ("Tampered", "NotRun")), None)
         if why:
-            fb = Feedback(_label(name), "incorrect", why[0].upper() + why[1:] + ".")
+            fb = Feedback(_label(name), "incorrect",
+                          _(REASONS[why]) if why in REASONS else why[0].upper() + why[1:] + ".")
         elif gid in values and name in sealed:
             decoded = decode_values(values[gid])
             try:
                 fb = feedback(name, decoded.get(var or name, Ellipsis), sealed=sealed[name])
             except Exception:  # noqa: BLE001 - feedback must not fail on an odd answer
-                fb = Feedback(_label(name), "form", "This answer could not be checked; make sure it "
-                                                    "has the form the question asks for.")
+                fb = Feedback(_label(name), "form", _("This answer could not be checked; make sure it "
+                                                      "has the form the question asks for."))
         else:
             fb = None
         pts = "" if score is None or points is None else \
-            f"{float(score):g} of {float(points):g} point{'s' if float(points) != 1 else ''}"
-        text = f"{_label(name)}: {pts}" + (f"\n{fb.text}" if fb else "")
-        body = f"<b>{html.escape(_label(name))}: {html.escape(pts)}</b>"
+            ngettext("{score} of {points} point", "{score} of {points} points",
+                     1 if float(points) == 1 else 2).format(score=f"{float(score):g}",
+                                                            points=f"{float(points):g}")
+        head = _("{question}: {points}")
+        text = head.format(question=_label(name), points=pts) + (f"\n{fb.text}" if fb else "")
+        body = "<b>" + head.format(question=html.escape(_label(name)), points=html.escape(pts)) + "</b>"
         if fb is not None:
             body += fb._repr_html_()
-        cell.source = "# Hidden test: your trainer's grader checked your answer here."
+        cell.source = "# " + _("Hidden test: your trainer's grader checked your answer here.")
         cell.outputs = [from_dict({"output_type": "display_data", "metadata": {},
                                    "data": {"text/plain": text, "text/html": body}})]

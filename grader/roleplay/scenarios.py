@@ -13,8 +13,9 @@ from typing import Annotated, Any, Literal, Mapping
 
 from pydantic import ValidationInfo, model_validator
 
-from .. import datafiles
+from .. import datafiles, i18n
 from ..datafiles import DataFileError, DataModel, Id, NonEmpty, RequiredText, Text, report
+from ..i18n import N_, _
 from ..paths import DATASETS
 from .scorecard import Scorecard, load_scorecards
 
@@ -70,8 +71,9 @@ class ScenarioLibrary(DataModel):
 
 def parse_scenarios(data: Any, cards: Mapping[str, Scorecard],
                     source: str = "<scenarios>") -> dict[str, Scenario]:
-    """Check parsed YAML against the scorecards; raises :class:`ScenarioError`."""
-    lib = datafiles.validate(ScenarioLibrary, data, source, ScenarioError, {"cards": cards})
+    """Check parsed YAML against the scorecards; raises :class:`ScenarioError`. The cards' texts
+    are in the current language (``x`` or its Chinese ``x_zh``, see :func:`grader.i18n.localize`)."""
+    lib = datafiles.validate(ScenarioLibrary, i18n.localize(data), source, ScenarioError, {"cards": cards})
     return {s.id: s for s in lib.scenarios}
 
 
@@ -83,18 +85,28 @@ def load_scenarios(path: str | Path | None = None,
     return parse_scenarios(data, cards if cards is not None else load_scorecards(), path.name)
 
 
+# What a learner reads for a card's direction and difficulty
+WORDS = {"inbound": N_("inbound"), "outbound": N_("outbound"), "coaching": N_("coaching"),
+         "easy": N_("easy"), "medium": N_("medium"), "hard": N_("hard")}
+
+
+def word(value: str) -> str:
+    return _(WORDS[value]) if value in WORDS else value
+
+
 def brief_html(s: Scenario, role: str = "all") -> str:
     """The card as HTML: ``role='agent'`` hides what the caller hides; ``'all'`` shows everything."""
     from html import escape as e
 
-    rows = [("Who", s.persona), ("Wants", s.wants)]
+    rows = [(_("Who"), s.persona), (_("Wants"), s.wants)]
     if role != "agent":
-        rows.append(("Hides until asked well", s.hides))
-    rows += [("What you know (agent/coach)", s.agent_brief), ("Opening line", f"“{s.opening}”")]
+        rows.append((_("Hides until asked well"), s.hides))
+    rows += [(_("What you know (agent/coach)"), s.agent_brief), (_("Opening line"), f"“{s.opening}”")]
     if role != "agent" and s.caller_notes:
-        rows.append(("How to play the caller", s.caller_notes))
+        rows.append((_("How to play the caller"), s.caller_notes))
     body = "".join(f"<tr><th style='text-align:left;vertical-align:top;padding-right:1em'>"
                    f"{e(k)}</th><td style='text-align:left'>{e(v)}</td></tr>" for k, v in rows)
-    return (f"<div class='rp-scenario-card'><b>{e(s.title)}</b> · {e(s.direction)} · "
-            f"difficulty: {e(s.difficulty)} · scored on <code>{e(s.scorecard)}</code>"
-            f"<table>{body}</table></div>")
+    about = _("{direction} · difficulty: {difficulty} · scored on {scorecard}").format(
+        direction=e(word(s.direction)), difficulty=e(word(s.difficulty)),
+        scorecard=f"<code>{e(s.scorecard)}</code>")
+    return f"<div class='rp-scenario-card'><b>{e(s.title)}</b> · {about}<table>{body}</table></div>"

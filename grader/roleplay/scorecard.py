@@ -19,9 +19,10 @@ from typing import Annotated, Any, Literal, Mapping
 import yaml
 from pydantic import BeforeValidator, Field, model_validator
 
-from .. import datafiles
+from .. import datafiles, i18n
 from ..datafiles import (DataFileError, DataModel, Flag, Id, NonEmpty, Number, RequiredText,
                          Text, Whole, report)
+from ..i18n import _
 from ..paths import DATASETS
 
 SCORECARD_DIR = DATASETS / "scorecards"
@@ -39,7 +40,7 @@ class IncompleteCard(ValueError):
 
     def __init__(self, missing: list[str]):
         self.missing = missing
-        super().__init__("Not saved: still to score: " + "; ".join(missing))
+        super().__init__(_("Not saved: still to score: {items}").format(items="; ".join(missing)))
 
 
 @dataclass(frozen=True)
@@ -137,17 +138,20 @@ class Scorecard:
             return int(w) if float(w).is_integer() else w
 
         rows = [{"section": s.title, "item": i.text, "points": pts(i.weight),
-                 "scale": "yes / no" if i.scale.name == "yes_no" else "0 1 2 3",
+                 "scale": _("yes / no") if i.scale.name == "yes_no" else "0 1 2 3",
                  "N/A allowed when": i.na_when if i.na else ""}
                 for s in self.sections for i in s.items]
-        rows += [{"section": "CRITICAL (fails the call)", "item": c.text, "points": 0,
-                  "scale": "happened / not", "N/A allowed when": ""} for c in self.critical]
+        rows += [{"section": _("CRITICAL (fails the call)"), "item": c.text, "points": 0,
+                  "scale": _("happened / not"), "N/A allowed when": ""} for c in self.critical]
         return pd.DataFrame(rows)
 
     def show(self):
         """The card for a lesson page: every item's full text (no '…' cut), points as whole numbers."""
-        return (self.to_frame().style.hide(axis="index")
-                .set_properties(subset=["item", "N/A allowed when"], **{"white-space": "normal", "text-align": "left"})
+        columns = {"section": _("section"), "item": _("item"), "points": _("points"), "scale": _("scale"),
+                   "N/A allowed when": _("N/A allowed when")}
+        return (self.to_frame().rename(columns=columns).style.hide(axis="index")
+                .set_properties(subset=[columns["item"], columns["N/A allowed when"]],
+                                **{"white-space": "normal", "text-align": "left"})
                 .set_table_styles([{"selector": "th", "props": [("text-align", "left")]}]))
 
 
@@ -256,8 +260,10 @@ class ScorecardFile(DataModel):
 
 # --------------------------------------------------------------------------- loading
 def parse_scorecard(data: Any, source: str = "<scorecard>") -> Scorecard:
-    """Check a scorecard given as parsed YAML; raises :class:`ScorecardError` listing problems."""
-    return datafiles.validate(ScorecardFile, data, source, ScorecardError).card(source)
+    """Check a scorecard given as parsed YAML; raises :class:`ScorecardError` listing problems.
+    Its texts are in the current language (``x`` or its Chinese ``x_zh``, see
+    :func:`grader.i18n.localize`)."""
+    return datafiles.validate(ScorecardFile, i18n.localize(data), source, ScorecardError).card(source)
 
 
 def load_scorecard(path: str | Path) -> Scorecard:
@@ -315,14 +321,14 @@ def missing(card: Scorecard, answers: Mapping[str, str]) -> list[str]:
             v = _norm(answers.get(i.id))
             if v is None:
                 if not failed:
-                    out.append(f"{s.title}: {i.text}")
+                    out.append(_("{section}: {item}").format(section=s.title, item=i.text))
             elif v not in i.options():
-                out.append(f"{s.title}: {i.text} (answer {v!r} is not one of "
-                           f"{', '.join(i.options())})")
+                out.append(_("{section}: {item} (answer {answer} is not one of {options})").format(
+                    section=s.title, item=i.text, answer=repr(v), options=", ".join(i.options())))
     for c in card.critical:
         v = _norm(answers.get(c.id))
         if v not in (PASS, FAIL) and not (failed and v is None):
-            out.append(f"Critical: {c.text}")
+            out.append(_("Critical: {item}").format(item=c.text))
     return out
 
 

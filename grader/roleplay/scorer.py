@@ -21,12 +21,14 @@ from typing import Any, Mapping
 
 import ipywidgets as w
 
-from .scenarios import Scenario, brief_html, load_scenarios
+from ..i18n import N_, _
+from .scenarios import Scenario, brief_html, load_scenarios, word
 from .scorecard import FAIL, NA, PASS, IncompleteCard, Scorecard, load_scorecards, missing, \
     normalise, partial_score
 from .store import RolePlayStore, SavedScore, StoreError
 
-OPTION_LABELS = {"yes": "Yes", "no": "No", NA: "N/A", PASS: "Did not happen", FAIL: "Happened"}
+OPTION_LABELS = {"yes": N_("Yes"), "no": N_("No"), NA: N_("N/A"), PASS: N_("Did not happen"),
+                 FAIL: N_("Happened")}
 CSS = """<style>
 .rp-critical{border:2px solid #c0392b;border-radius:6px;padding:6px;background:#fff5f4}
 .rp-section{border-top:1px solid #ddd;padding-top:4px;margin-top:4px}
@@ -39,9 +41,14 @@ CSS = """<style>
 .rp-scorer .widget-toggle-button.jupyter-button.mod-active{background:#0d47a1;color:#fff;
  border-color:#0d47a1;font-weight:700;box-shadow:0 0 0 2px #90caf9}
 .rp-scorer .widget-toggle-button.jupyter-button.mod-active::before{content:"✓ "}
-.rp-critical .widget-toggle-button.jupyter-button.mod-active[data-value="Happened"]{
+.rp-critical .widget-toggle-button.jupyter-button.mod-active[data-value="{happened}"]{
  background:#b71c1c;border-color:#b71c1c;box-shadow:0 0 0 2px #ef9a9a}
 </style>"""
+
+
+def css() -> str:
+    """The scorer's style sheet (a critical item marked in the language its buttons are in)."""
+    return CSS.replace("{happened}", _(OPTION_LABELS[FAIL]).replace('"', ""))
 
 
 def _bar(pct: float | None) -> str:
@@ -73,12 +80,13 @@ class RolePlayScorer(w.VBox):
         self.section_bars: dict[str, w.HTML] = {}
 
         self.scenario_w = w.Dropdown(
-            options=[(s.label, k) for k, s in self.scenarios.items()],
-            value=scenario or next(iter(self.scenarios)), description="Scenario",
+            options=[(_("{title} ({difficulty})").format(title=s.title, difficulty=word(s.difficulty)), k)
+                     for k, s in self.scenarios.items()],
+            value=scenario or next(iter(self.scenarios)), description=_("Scenario"),
             layout=w.Layout(width="460px"))
-        self.learner_w = w.Text(value=learner, description="Learner", placeholder="who played the agent")
-        self.rater_w = w.Text(value=rater, description="Rater", placeholder="your name")
-        self.call_w = w.Text(description="Call ID", placeholder="automatic: learner/scenario/date",
+        self.learner_w = w.Text(value=learner, description=_("Learner"), placeholder=_("who played the agent"))
+        self.rater_w = w.Text(value=rater, description=_("Rater"), placeholder=_("your name"))
+        self.call_w = w.Text(description=_("Call ID"), placeholder=_("automatic: learner/scenario/date"),
                              layout=w.Layout(width="460px"))
         for widget, cls in ((self.scenario_w, "rp-scenario"), (self.learner_w, "rp-learner"),
                             (self.rater_w, "rp-rater"), (self.call_w, "rp-call")):
@@ -86,26 +94,26 @@ class RolePlayScorer(w.VBox):
             widget.style.description_width = "70px"
         self.brief_w = w.HTML()
         self.brief_box = w.Accordion(children=[self.brief_w], selected_index=None)
-        self.brief_box.set_title(0, "Scenario card (persona, what they want and hide)")
+        self.brief_box.set_title(0, _("Scenario card (persona, what they want and hide)"))
         self.card_box = w.VBox()
         self.total_w = w.HTML()
         self.total_w.add_class("rp-total")
-        self.save_w = w.Button(description="Save", button_style="primary", icon="save")
+        self.save_w = w.Button(description=_("Save"), button_style="primary", icon="save")
         self.save_w.add_class("rp-save")
-        self.clear_w = w.Button(description="Clear answers", icon="eraser")
+        self.clear_w = w.Button(description=_("Clear answers"), icon="eraser")
         self.clear_w.add_class("rp-clear")
         self.message_w = w.HTML()
         self.message_w.add_class("rp-message")
         self.recent_w = w.HTML()
         self.recent_w.add_class("rp-recent")
         self.recent_box = w.Accordion(children=[self.recent_w], selected_index=None)
-        self.recent_box.set_title(0, "Latest saved scores in this database")
+        self.recent_box.set_title(0, _("Latest saved scores in this database"))
 
         self.scenario_w.observe(lambda _: self._load_scenario(), names="value")
         self.save_w.on_click(lambda _: self.save())
         self.clear_w.on_click(lambda _: self.clear())
         super().__init__(children=[
-            w.HTML(CSS + "<h3>Role-play scorer</h3>"),
+            w.HTML(css() + "<h3>" + _("Role-play scorer") + "</h3>"),
             w.HBox([self.scenario_w, self.call_w]), w.HBox([self.learner_w, self.rater_w]),
             self.brief_box, self.total_w, self.card_box, self.total_w,
             w.HBox([self.save_w, self.clear_w]), self.message_w, self.recent_box])
@@ -128,7 +136,8 @@ class RolePlayScorer(w.VBox):
         self._refresh()
 
     def _toggle(self, item_id: str, options: tuple[str, ...], tooltips: list[str]) -> w.ToggleButtons:
-        t = w.ToggleButtons(options=[(OPTION_LABELS.get(o, o), o) for o in options], value=None,
+        t = w.ToggleButtons(options=[(_(OPTION_LABELS[o]) if o in OPTION_LABELS else o, o) for o in options],
+                            value=None,
                             tooltips=tooltips, style={"button_width": "auto"})
         t.add_class(f"rp-item-{item_id}")
         t.observe(lambda _: self._refresh(), names="value")
@@ -138,38 +147,41 @@ class RolePlayScorer(w.VBox):
     def _build_card(self, card: Scorecard) -> None:
         self.toggles, self.notes, self.section_bars = {}, {}, {}
         label_layout = w.Layout(width="55%")
-        boxes: list[w.Widget] = [w.HTML(
-            f"<b>{html.escape(card.title)}</b> (scorecard <code>{card.key}</code>, pass mark "
-            f"{card.pass_mark:g}). {html.escape(card.description)}")]
+        boxes: list[w.Widget] = [w.HTML(_("{title} (scorecard {key}, pass mark {pass_mark}). {description}").format(
+            title=f"<b>{html.escape(card.title)}</b>", key=f"<code>{card.key}</code>",
+            pass_mark=f"{card.pass_mark:g}", description=html.escape(card.description)))]
         for s in card.sections:
             rows: list[w.Widget] = []
             for i in s.items:
                 tips = [i.anchors.get(o) or i.scale.labels.get(o, "") for o in i.scale.options]
                 if i.na:
-                    tips.append(f"Not applicable: {i.na_when}" if i.na_when else "Not applicable")
-                na_note = (f"<br><small>N/A when: {html.escape(i.na_when)}</small>"
-                           if i.na and i.na_when else "")
-                label = w.HTML(f"{html.escape(i.text)} <small>({i.weight:g} pts)</small>{na_note}",
+                    tips.append(_("Not applicable: {when}").format(when=i.na_when) if i.na_when
+                                else _("Not applicable"))
+                na_note = ("<br><small>" + _("N/A when: {when}").format(when=html.escape(i.na_when))
+                           + "</small>" if i.na and i.na_when else "")
+                pts = _("({points} pts)").format(points=f"{i.weight:g}")
+                label = w.HTML(f"{html.escape(i.text)} <small>{pts}</small>{na_note}",
                                layout=label_layout)
                 rows.append(w.HBox([label, self._toggle(i.id, i.options(), tips)]))
             bar = w.HTML()
             self.section_bars[s.id] = bar
-            note = w.Textarea(placeholder=f"Notes on {s.title.lower()} (what you heard, when)",
+            note = w.Textarea(placeholder=_("Notes on {section} (what you heard, when)").format(
+                                  section=s.title.lower()),
                               layout=w.Layout(width="95%", height="48px"))
             note.add_class(f"rp-notes-{s.id}")
             self.notes[s.id] = note
-            box = w.VBox([w.HBox([w.HTML(f"<b>{html.escape(s.title)}</b> "
-                                         f"<small>({s.weight:g} pts)</small>",
+            pts = _("({points} pts)").format(points=f"{s.weight:g}")
+            box = w.VBox([w.HBox([w.HTML(f"<b>{html.escape(s.title)}</b> <small>{pts}</small>",
                                          layout=w.Layout(width="55%")), bar]), *rows, note])
             box.add_class("rp-section")
             boxes.append(box)
         crit_rows: list[w.Widget] = [w.HTML(
-            "<b>⚠ Critical items: if any of these happened, the whole call fails (total 0).</b>")]
+            "<b>⚠ " + _("Critical items: if any of these happened, the whole call fails (total 0).") + "</b>")]
         for c in card.critical:
             crit_rows.append(w.HBox([
                 w.HTML(f"⚠ {html.escape(c.text)}", layout=label_layout),
-                self._toggle(c.id, (PASS, FAIL), ["It did not happen on this call",
-                                                  "It happened: the call fails"])]))
+                self._toggle(c.id, (PASS, FAIL), [_("It did not happen on this call"),
+                                                  _("It happened: the call fails")])]))
         crit = w.VBox(crit_rows)
         crit.add_class("rp-critical")
         boxes.append(crit)
@@ -194,9 +206,9 @@ class RolePlayScorer(w.VBox):
         """What still needs an answer, in the words the rater sees."""
         gaps = []
         if not self.learner_w.value.strip():
-            gaps.append("the learner's name")
+            gaps.append(_("the learner's name"))
         if not self.rater_w.value.strip():
-            gaps.append("your name as rater")
+            gaps.append(_("your name as rater"))
         return gaps + missing(self.card, self.answers())
 
     def _refresh(self) -> None:
@@ -206,20 +218,23 @@ class RolePlayScorer(w.VBox):
             bar.value = _bar(res.sections.get(sid))
         n_items = len(self.toggles)
         done = len(answers)
-        points = f"{res.earned:.1f} of {res.possible:g} points"
+        points = _("{earned} of {possible} points").format(earned=f"{res.earned:.1f}",
+                                                            possible=f"{res.possible:g}")
         if res.critical_failed:
             names = ", ".join(res.failed_critical)
-            head = (f"<span class='rp-msg-error'>Total: 0 / 100 · CRITICAL FAIL ({html.escape(names)})"
-                    f"</span> · the other items are optional now · {points} on the items scored")
+            head = _("{total} · the other items are optional now · {points} on the items scored").format(
+                total="<span class='rp-msg-error'>" + _("Total: 0 / 100 · CRITICAL FAIL ({items})").format(
+                    items=html.escape(names)) + "</span>", points=points)
         elif not missing(self.card, answers) and res.possible:
-            rescaled = (f" ({points}; N/A items left out, the rest scaled to 100)"
+            rescaled = (" " + _("({points}; N/A items left out, the rest scaled to 100)").format(points=points)
                         if res.possible < 100 else "")
-            verdict = "pass" if res.passed else "below the pass mark"
-            head = f"<b>Total: {res.total:.1f} / 100</b>{rescaled} · {verdict}"
+            verdict = _("pass") if res.passed else _("below the pass mark")
+            head = "<b>" + _("Total: {total} / 100").format(total=f"{res.total:.1f}") + f"</b>{rescaled} · {verdict}"
         else:
-            head = f"<b>Points so far: {points} possible</b> on the items answered"
-        self.total_w.value = (f"{head} · {done} of {n_items} answered · pass mark "
-                              f"{self.card.pass_mark:g}")
+            head = _("{points_so_far} on the items answered").format(
+                points_so_far="<b>" + _("Points so far: {points} possible").format(points=points) + "</b>")
+        self.total_w.value = head + " · " + _("{done} of {n} answered · pass mark {pass_mark}").format(
+            done=done, n=n_items, pass_mark=f"{self.card.pass_mark:g}")
 
     def _say(self, text: str, ok: bool) -> None:
         self.message = text
@@ -243,26 +258,29 @@ class RolePlayScorer(w.VBox):
             self.recent_w.value = f"<i>{html.escape(str(e))}</i>"
             return
         if df.empty:
-            self.recent_w.value = f"<i>Nothing saved yet in {html.escape(str(self.store.path))}.</i>"
+            self.recent_w.value = "<i>" + _("Nothing saved yet in {path}.").format(
+                path=html.escape(str(self.store.path))) + "</i>"
             return
         df = df.tail(n).iloc[::-1]
+        critical, passed = "⚠ " + _("critical"), _("pass")
         rows = "".join(
             f"<tr><td>{r.saved_at:%Y-%m-%d %H:%M}</td><td>{html.escape(r.learner)}</td>"
             f"<td>{html.escape(r.rater)}</td><td>{html.escape(r.scenario_id)}</td>"
             f"<td>{html.escape(r.call_id)}</td><td>{r.total:.1f}</td>"
-            f"<td>{'⚠ critical' if r.critical_failed else ('pass' if r.passed else '')}</td>"
+            f"<td>{critical if r.critical_failed else (passed if r.passed else '')}</td>"
             f"<td>{r.version}</td></tr>" for r in df.itertuples())
+        head = "".join(f"<th>{h}</th>" for h in (
+            _("saved (UTC)"), _("learner"), _("rater"), _("scenario"), _("call"), _("total"), _("result"),
+            _("version")))
         self.recent_w.value = (
-            f"<small>{html.escape(str(self.store.path))}</small><table><tr><th>saved (UTC)</th>"
-            f"<th>learner</th><th>rater</th><th>scenario</th><th>call</th><th>total</th>"
-            f"<th>result</th><th>version</th></tr>{rows}</table>")
+            f"<small>{html.escape(str(self.store.path))}</small><table><tr>{head}</tr>{rows}</table>")
 
     # ------------------------------------------------------------------ saving
     def save(self) -> SavedScore | None:
         """Save the card; returns the saved score, or None with ``message`` saying why not."""
         gaps = self.missing()
         if gaps:
-            self._say(f"Not saved: {len(gaps)} thing(s) still missing:\n" +
+            self._say(_("Not saved: {n} thing(s) still missing:").format(n=len(gaps)) + "\n" +
                       "\n".join(f"• {g}" for g in gaps), ok=False)
             return None
         notes = {k: t.value for k, t in self.notes.items() if t.value.strip()}
@@ -276,15 +294,17 @@ class RolePlayScorer(w.VBox):
             self._say(str(e), ok=False)
             return None
         self.last_saved = saved
-        verdict = ("CRITICAL FAIL" if saved.critical_failed
-                   else "pass" if saved.passed else "below the pass mark")
-        again = (f" (version {saved.version} of your score of this call; earlier versions are "
-                 f"kept)" if saved.version > 1 else "")
+        verdict = (_("CRITICAL FAIL") if saved.critical_failed
+                   else _("pass") if saved.passed else _("below the pass mark"))
+        again = (" " + _("(version {version} of your score of this call; earlier versions are kept)").format(
+            version=saved.version) if saved.version > 1 else "")
         unscored = len(self.toggles) - len(self.answers())
         if saved.critical_failed and unscored:
-            verdict += f", {unscored} item(s) left unscored"
-        self._say(f"Saved: {learner} on '{self.scenario.title}', scored by {rater}: "
-                  f"{saved.total:.1f} / 100, {verdict}{again}. Score id {saved.score_id}.", ok=True)
+            verdict = _("{verdict}, {n} item(s) left unscored").format(verdict=verdict, n=unscored)
+        self._say(_("Saved: {learner} on '{scenario}', scored by {rater}: {total} / 100, {verdict}{again}. "
+                    "Score id {id}.").format(learner=learner, scenario=self.scenario.title, rater=rater,
+                                             total=f"{saved.total:.1f}", verdict=verdict, again=again,
+                                             id=saved.score_id), ok=True)
         self.clear()
         self.show_recent()
         return saved

@@ -18,8 +18,9 @@ from typing import Annotated, Sequence
 
 from pydantic import AfterValidator, model_validator
 
-from .. import datafiles
+from .. import datafiles, i18n
 from ..datafiles import DataFileError, DataModel, Id, NonEmpty, RequiredText, Text, Whole, report
+from ..i18n import _, ngettext
 
 STEPS_FILE = Path(__file__).with_name("call_steps.yaml")
 
@@ -114,22 +115,24 @@ class CallStepsFile(DataModel):
     scenarios: Annotated[dict[Id, CallStepsEntry], NonEmpty]
 
 
-def load_scenarios(path: str | Path | None = None) -> dict[str, CallSteps]:
-    """Read and check a call-steps file (default: the course's ``call_steps.yaml``); raises
+def load_scenarios(path: str | Path | None = None, lang: str | None = None) -> dict[str, CallSteps]:
+    """Read and check a call-steps file (default: the course's ``call_steps.yaml``), its texts in
+    ``lang`` (default: the current language; see :func:`grader.i18n.localize`); raises
     :class:`CallStepsError` listing every problem."""
     p = Path(path) if path else STEPS_FILE
-    steps = datafiles.load(CallStepsFile, p, CallStepsError)
+    data = i18n.localize(datafiles.read(p, CallStepsError), lang)
+    steps = datafiles.validate(CallStepsFile, data, p.name, CallStepsError)
     return {sid: entry.puzzle(sid) for sid, entry in steps.scenarios.items()}
 
 
-@lru_cache(maxsize=1)
-def _default() -> dict[str, CallSteps]:
-    return load_scenarios()
+@lru_cache(maxsize=None)
+def _default(lang: str) -> dict[str, CallSteps]:
+    return load_scenarios(lang=lang)
 
 
 def scenario(name: str) -> CallSteps:
     """A scenario of the course's file by name (``inbound``, ``transfer``, ``closing``)."""
-    sc = _default()
+    sc = _default(i18n.current_language())
     if name not in sc:
         raise KeyError(f"No call-order scenario {name!r}; choose one of {', '.join(sc)}")
     return sc[name]
@@ -148,7 +151,7 @@ def check_order(sc: CallSteps, order: Sequence[str]) -> OrderResult:
     pos = {s: i for i, s in enumerate(order)}
     broken = tuple(r for r in sc.rules if pos[r.first] > pos[r.then])
     if not broken:
-        return OrderResult(True, (), (), "✅ A good order: every step comes where it should.", ())
+        return OrderResult(True, (), (), "✅ " + _("A good order: every step comes where it should."), ())
     involved = {s for r in broken for s in (r.first, r.then)}
     misplaced = tuple(s for s in order if s in involved)
     hints = []
@@ -156,8 +159,9 @@ def check_order(sc: CallSteps, order: Sequence[str]) -> OrderResult:
         if r.why not in hints:
             hints.append(r.why)
     n = len(broken)
-    msg = (f"Not yet: {n} thing{'s' if n > 1 else ''} happen{'' if n > 1 else 's'} too early. "
-           "Read the hints, move the steps and check again.")
+    msg = ngettext("Not yet: {n} thing happens too early. Read the hints, move the steps and check again.",
+                   "Not yet: {n} things happen too early. Read the hints, move the steps and check again.",
+                   n).format(n=n)
     return OrderResult(False, broken, misplaced, msg, tuple(hints))
 
 
@@ -175,7 +179,7 @@ def scrambled(sc: CallSteps, seed: int = 0, min_broken: int = 2) -> list[str]:
     """A shuffled starting order that breaks at least ``min_broken`` rules (same seed, same order)."""
     rng = random.Random(f"{sc.id}:{seed}")
     target = min(min_broken, len(sc.rules))
-    for _ in range(500):
+    for _attempt in range(500):
         order = sc.ids[:]
         rng.shuffle(order)
         if len(check_order(sc, order).broken) >= target:
@@ -189,12 +193,14 @@ def render_html(sc: CallSteps, result: OrderResult, max_hints: int = 3) -> str:
     shown = result.hints[:max_hints]
     items = "".join(f'<li class="academy-order-hint">{html.escape(h)}</li>' for h in shown)
     if len(result.hints) > len(shown):
-        items += f"<li><i>…fix these first; {len(result.hints) - len(shown)} more hint(s) after that.</i></li>"
+        items += ("<li><i>" + _("…fix these first; {n} more hint(s) after that.").format(
+            n=len(result.hints) - len(shown)) + "</i></li>")
     flagged = ""
     if result.misplaced:  # only the steps behind the hints shown now, so the list stays short
         now = {x for r in result.broken if r.why in shown for x in (r.first, r.then)}
-        names = "; ".join(html.escape(sc.text(s).strip('"')) for s in result.misplaced if s in now)
-        flagged = f"<div><i>Look again at:</i> {names}</div>"
+        names = i18n.join((html.escape(sc.text(s).strip('"“”')) for s in result.misplaced if s in now),
+                          "clause")
+        flagged = "<div><i>" + _("Look again at:") + f"</i> {names}</div>"
     return (f'<div class="academy-order-feedback" data-ok="{str(result.ok).lower()}" '
             f'style="background:{colour};padding:8px 12px;border-radius:6px;font-family:sans-serif">'
             f"<b>{html.escape(result.message)}</b>{flagged}{'<ul>' + items + '</ul>' if items else ''}</div>")
@@ -213,10 +219,10 @@ class CallOrder:
         self.rows = w.VBox()
         self.result = w.HTML("")
         self.result.add_class("academy-order-result")
-        self.check_button = w.Button(description="Check my order", button_style="primary", icon="check")
+        self.check_button = w.Button(description=_("Check my order"), button_style="primary", icon="check")
         self.check_button.add_class("academy-order-check")
         self.check_button.on_click(lambda _b: self.check())
-        self.reset_button = w.Button(description="Shuffle again", icon="random")
+        self.reset_button = w.Button(description=_("Shuffle again"), icon="random")
         self.reset_button.on_click(lambda _b: self.reset())
         head = w.HTML(f"<b>{html.escape(self.sc.title)}</b><br>{html.escape(self.sc.intro)}")
         self.box = w.VBox([head, self.rows, w.HBox([self.check_button, self.reset_button]), self.result])
@@ -227,8 +233,8 @@ class CallOrder:
         w = self.w
         rows = []
         for i, sid in enumerate(self.order):
-            up = w.Button(icon="arrow-up", tooltip="Move up", layout=w.Layout(width="36px"), disabled=i == 0)
-            down = w.Button(icon="arrow-down", tooltip="Move down", layout=w.Layout(width="36px"),
+            up = w.Button(icon="arrow-up", tooltip=_("Move up"), layout=w.Layout(width="36px"), disabled=i == 0)
+            down = w.Button(icon="arrow-down", tooltip=_("Move down"), layout=w.Layout(width="36px"),
                             disabled=i == len(self.order) - 1)
             up.on_click(lambda _b, i=i: self.move(i, -1))
             down.on_click(lambda _b, i=i: self.move(i, +1))

@@ -14,11 +14,12 @@ from typing import Annotated, Literal, Mapping
 
 from pydantic import model_validator
 
-from .. import datafiles
+from .. import datafiles, i18n
 from ..datafiles import DataFileError, DataModel, Flag, Id, NonEmpty, RequiredText, report
+from ..i18n import N_, _
 
 DATA = Path(__file__).with_name("coaching_drills.yaml")
-STAGES = {"G": "Goal", "R": "Reality", "O": "Options", "W": "Will"}
+STAGES = {"G": N_("Goal"), "R": N_("Reality"), "O": N_("Options"), "W": N_("Will")}
 KINDS = {"open": "open", "closed": "closed"}
 
 
@@ -62,11 +63,17 @@ class CoachingDrills(DataModel):
     scenarios: tuple[CoachingSituation, ...]
 
 
-@lru_cache(maxsize=None)
-def load(path: Path = DATA) -> tuple[tuple[Question, ...], tuple[CoachingSituation, ...]]:
+def load(path: Path = DATA, lang: str | None = None) -> tuple[tuple[Question, ...], tuple[CoachingSituation, ...]]:
     """Questions and scenarios from the YAML file, checked (:class:`CoachingDrillsError` lists
-    every problem)."""
-    drills = datafiles.load(CoachingDrills, path, CoachingDrillsError)
+    every problem), their texts in ``lang`` (default: the current language; see
+    :func:`grader.i18n.localize`)."""
+    return _load(path, i18n.normalize(lang) or i18n.current_language())
+
+
+@lru_cache(maxsize=None)
+def _load(path: Path, lang: str) -> tuple[tuple[Question, ...], tuple[CoachingSituation, ...]]:
+    data = i18n.localize(datafiles.read(path, CoachingDrillsError), lang)
+    drills = datafiles.validate(CoachingDrills, data, path.name, CoachingDrillsError)
     return drills.questions, drills.scenarios
 
 
@@ -83,17 +90,21 @@ def mark_sort(answer: Mapping[int, tuple[str | None, str | None]],
     for i, q in enumerate(questions):
         stage, kind = answer.get(i, (None, None))
         if stage is None or kind is None:
-            lines.append(f"… {q.text}: not sorted yet.")
+            lines.append("… " + _("{question}: not sorted yet.").format(question=q.text))
             continue
         s_ok, k_ok = stage == q.stage, kind == q.kind
         stages += s_ok
         kinds += k_ok
         if s_ok and k_ok:
-            lines.append(f"✅ {q.text}: {q.why}")
+            lines.append("✅ " + _("{question}: {why}").format(question=q.text, why=q.why))
         else:
-            off = " and ".join(x for x, ok in (("the stage", s_ok), ("open/closed", k_ok)) if not ok)
-            lines.append(f"❌ {q.text}: look again at {off}. Where in the conversation would you ask "
-                         f"it, and could it be answered in one word?")
+            lines.append("❌ " + (
+                _("{question}: look again at the stage. Where in the conversation would you ask it, "
+                  "and could it be answered in one word?") if k_ok else
+                _("{question}: look again at open/closed. Where in the conversation would you ask "
+                  "it, and could it be answered in one word?") if s_ok else
+                _("{question}: look again at the stage and open/closed. Where in the conversation "
+                  "would you ask it, and could it be answered in one word?")).format(question=q.text))
     return stages, kinds, lines
 
 
@@ -115,15 +126,15 @@ class QuestionSorter:
         self.rows = []
         boxes = []
         for q in self.questions:
-            st = w.Dropdown(options=[("stage?", None)] + [(f"{k} · {v}", k) for k, v in STAGES.items()],
+            st = w.Dropdown(options=[(_("stage?"), None)] + [(f"{k} · {_(v)}", k) for k, v in STAGES.items()],
                             layout=w.Layout(width="140px"))
-            kd = w.Dropdown(options=[("open/closed?", None), ("open", "open"), ("closed", "closed")],
+            kd = w.Dropdown(options=[(_("open/closed?"), None), (_("open"), "open"), (_("closed"), "closed")],
                             layout=w.Layout(width="130px"))
             st.add_class("academy-grow-stage")
             kd.add_class("academy-grow-kind")
             self.rows.append((st, kd))
             boxes.append(w.HBox([st, kd, w.HTML(f"<span style='padding-left:8px'>{q.text}</span>")]))
-        self.button = w.Button(description="Check", button_style="primary")
+        self.button = w.Button(description=_("Check"), button_style="primary")
         self.button.add_class("academy-grow-check")
         self.out = w.Output()
         self.out.add_class("academy-grow-result")
@@ -159,8 +170,10 @@ def render_sort(stages: int, kinds: int, n: int, lines: list[str]) -> str:
         f'<li style="list-style:none;background:{_COLOURS.get(line[:1], "#f6f6f6")};padding:6px 10px;'
         f'margin:4px 0;border-radius:6px;white-space:normal;overflow-wrap:normal;word-break:normal">'
         f"{html.escape(line)}</li>" for line in lines)
-    return (f'<div style="font-family:sans-serif;line-height:1.4"><b>Stages right: {stages} of {n}; '
-            f'open/closed right: {kinds} of {n}</b><ul style="padding-left:0;margin:6px 0">{items}</ul></div>')
+    head = _("Stages right: {stages} of {n}; open/closed right: {kinds} of {n}").format(
+        stages=stages, kinds=kinds, n=n)
+    return (f'<div style="font-family:sans-serif;line-height:1.4"><b>{head}</b>'
+            f'<ul style="padding-left:0;margin:6px 0">{items}</ul></div>')
 
 
 def render_sort_line(line: str) -> str:

@@ -10,13 +10,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..i18n import N_, _, ngettext
 
-WORDS = {"qa_trainer": "QA / trainer", "qa": "QA", "kpi": "KPI"}
+# What a learner reads for the competency and role ids of the data (other ids: '_' -> ' ').
+WORDS = {"qa_trainer": N_("QA / trainer"), "qa": N_("QA"), "kpi": N_("KPI"),
+         "case_analysis": N_("case analysis"), "coaching": N_("coaching"),
+         "communication": N_("communication"), "coordination": N_("coordination"),
+         "customer_focus": N_("customer focus"), "data_analysis": N_("data analysis"),
+         "planning": N_("planning"), "product_knowledge": N_("product knowledge"),
+         "stress_tolerance": N_("stress tolerance"), "data_specialist": N_("data specialist"),
+         "senior_agent": N_("senior agent"), "team_leader": N_("team leader")}
 
 
 def words(identifier: str) -> str:
     """What a learner reads for a data id: 'case_analysis' -> 'case analysis', 'qa_trainer' -> 'QA / trainer'."""
-    return WORDS.get(identifier, str(identifier).replace("_", " "))
+    return _(WORDS[identifier]) if identifier in WORDS else str(identifier).replace("_", " ")
 
 
 def compare(requirements, ratings, employee_id: str, role: str):
@@ -51,15 +59,15 @@ def required_vs_current(table, ax: Any = None, title: str = ""):
     import matplotlib.pyplot as plt
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 0.45 * len(table) + 1.2))
+        _fig, ax = plt.subplots(figsize=(7, 0.45 * len(table) + 1.2))
     y = range(len(table))
-    ax.barh([i + 0.2 for i in y], table["required"], height=0.4, label="required", color="#9aa5b1")
-    ax.barh([i - 0.2 for i in y], table["current"], height=0.4, label="current", color="#2f6db5")
+    ax.barh([i + 0.2 for i in y], table["required"], height=0.4, label=_("required"), color="#9aa5b1")
+    ax.barh([i - 0.2 for i in y], table["current"], height=0.4, label=_("current"), color="#2f6db5")
     ax.set_yticks(list(y))
     ax.set_yticklabels([words(c) for c in table["competency"]])
     ax.invert_yaxis()
     ax.set_xlim(0, 5.5)
-    ax.set_xlabel("level (1 = basic, 5 = expert)")
+    ax.set_xlabel(_("level (1 = basic, 5 = expert)"))
     ax.legend(loc="lower right")
     if title:
         ax.set_title(title)
@@ -79,9 +87,9 @@ class GapExplorer:
             names = dict(zip(roster["employee_id"], roster["name"]))
         people = sorted(p for p in ratings["employee_id"].unique() if p not in set(exclude))
         self.person = w.Dropdown(options=[(f"{p} {names.get(p, '')}".strip(), p) for p in people],
-                                 description="Person")
+                                 description=_("Person"))
         self.role = w.Dropdown(options=[(words(r), r) for r in sorted(requirements["role"].unique())],
-                               description="Role")
+                               description=_("Role"))
         self.out = w.Output()
         for d in (self.person, self.role):
             d.observe(lambda _: self.refresh(), names="value")
@@ -95,10 +103,16 @@ class GapExplorer:
         t = gap_table(self.requirements, self.ratings, self.person.value, self.role.value)
         self.out.clear_output(wait=True)
         with self.out:
-            display(t.assign(competency=t["competency"].map(words)).style.hide(axis="index"))
-            print(f"Total shortfall: {int(t['gap'].sum())} level(s) in "
-                  f"{int((t['gap'] > 0).sum())} competenc{'y' if (t['gap'] > 0).sum() == 1 else 'ies'}")
-            required_vs_current(t, title=f"{self.person.value} vs {words(self.role.value)}")
+            columns = {"competency": _("competency"), "required": _("required"), "current": _("current"),
+                       "gap": _("gap"), "surplus": _("surplus")}
+            display(t.assign(competency=t["competency"].map(words)).rename(columns=columns)
+                    .style.hide(axis="index"))
+            short = int((t['gap'] > 0).sum())
+            print(ngettext("Total shortfall: {levels} level(s) in {n} competency",
+                           "Total shortfall: {levels} level(s) in {n} competencies", short).format(
+                               levels=int(t['gap'].sum()), n=short))
+            required_vs_current(t, title=_("{person} vs {role}").format(person=self.person.value,
+                                                                        role=words(self.role.value)))
             plt.show()
 
     def _ipython_display_(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..i18n import _
 from ..staffing import Staffing, agents_needed, scheduled_staff, staffing_table, traffic_intensity
 
 
@@ -37,11 +38,14 @@ class StaffingExplorer:
 
         style = {"description_width": "170px"}
         lay = w.Layout(width="480px")
-        self.calls = w.IntSlider(calls, 5, 400, description="Calls per half-hour", style=style, layout=lay)
-        self.aht = w.IntSlider(aht_s, 60, 900, step=10, description="AHT (seconds)", style=style, layout=lay)
-        self.target = w.IntSlider(target_pct, 50, 95, step=5, description="Target % answered", style=style, layout=lay)
-        self.within = w.IntSlider(target_s, 5, 60, step=5, description="… within (seconds)", style=style, layout=lay)
-        self.shrink = w.IntSlider(shrinkage_pct, 0, 50, step=5, description="Shrinkage %", style=style, layout=lay)
+        self.calls = w.IntSlider(calls, 5, 400, description=_("Calls per half-hour"), style=style, layout=lay)
+        self.aht = w.IntSlider(aht_s, 60, 900, step=10, description=_("AHT (seconds)"), style=style, layout=lay)
+        self.target = w.IntSlider(target_pct, 50, 95, step=5, description=_("Target % answered"), style=style,
+                                  layout=lay)
+        self.within = w.IntSlider(target_s, 5, 60, step=5, description=_("… within (seconds)"), style=style,
+                                  layout=lay)
+        self.shrink = w.IntSlider(shrinkage_pct, 0, 50, step=5, description=_("Shrinkage %"), style=style,
+                                  layout=lay)
         self.text = w.HTML()
         self.plot = w.Output()
         for s in (self.calls, self.aht, self.target, self.within, self.shrink):
@@ -57,10 +61,12 @@ class StaffingExplorer:
             f"<tr{bold if r.agents == e.needed else ''}><td>{r.agents}</td>"
             f"<td>{r.service_level:.1%}</td><td>{r.asa_s:.1f} s</td><td>{r.occupancy:.0%}</td></tr>"
             for r in e.rows)
-        self.text.value = (f"Workload: <b>{e.traffic:.1f} Erlangs</b> · agents needed on the phones: "
-                           f"<b>{e.needed}</b> · to schedule with {self.shrink.value}% shrinkage: "
-                           f"<b>{e.scheduled}</b><table><tr><th>agents</th><th>service level</th>"
-                           f"<th>ASA</th><th>occupancy</th></tr>{rows}</table>")
+        head = _("Workload: {erlangs} · agents needed on the phones: {needed} · to schedule with "
+                 "{shrinkage} shrinkage: {scheduled}").format(
+            erlangs="<b>" + _("{traffic} Erlangs").format(traffic=f"{e.traffic:.1f}") + "</b>",
+            needed=f"<b>{e.needed}</b>", shrinkage=f"{self.shrink.value}%", scheduled=f"<b>{e.scheduled}</b>")
+        cols = "".join(f"<th>{c}</th>" for c in (_("agents"), _("service level"), _("ASA"), _("occupancy")))
+        self.text.value = f"{head}<table><tr>{cols}</tr>{rows}</table>"
         self._draw(e)
         return e
 
@@ -71,10 +77,10 @@ class StaffingExplorer:
         with self.plot:
             fig, ax = plt.subplots(figsize=(6, 3))
             ax.plot([r.agents for r in e.rows], [100 * r.service_level for r in e.rows], marker="o")
-            ax.axhline(self.target.value, color="grey", linestyle="--", label="target")
-            ax.axvline(e.needed, color="green", linestyle=":", label="needed")
-            ax.set_xlabel("agents on the phones")
-            ax.set_ylabel(f"% answered in {self.within.value} s")
+            ax.axhline(self.target.value, color="grey", linestyle="--", label=_("target"))
+            ax.axvline(e.needed, color="green", linestyle=":", label=_("needed"))
+            ax.set_xlabel(_("agents on the phones"))
+            ax.set_ylabel(_("% answered in {seconds} s").format(seconds=self.within.value))
             ax.set_ylim(0, 100)
             ax.legend(loc="lower right")
             plt.show()

@@ -15,7 +15,11 @@ import html
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
+from .. import i18n
+from ..i18n import N_, _, ngettext
+
 TICKABLE = ("Agent", "Note")
+SPEAKERS = {"Agent": N_("Agent"), "Customer": N_("Customer"), "Note": N_("Note")}  # what a learner reads
 
 
 @dataclass(frozen=True)
@@ -50,31 +54,40 @@ class SpotResult:
     def message(self) -> str:
         if self.total == 0:
             if not self.false_alarms:
-                return "✅ Right: this is a model call, and no line breaks a standard."
-            return (f"This is a model call: no line breaks a standard, but you ticked {len(self.false_alarms)}. "
-                    "See why each one is fine below.")
+                return "✅ " + _("Right: this is a model call, and no line breaks a standard.")
+            return _("This is a model call: no line breaks a standard, but you ticked {n}. See why each "
+                     "one is fine below.").format(n=len(self.false_alarms))
         if self.perfect:
-            return f"✅ All {self.total} lines with a slip found, and no false alarms."
-        bits = [f"You found {len(self.found)} of the {self.total} lines with a slip"]
+            return "✅ " + _("All {n} lines with a slip found, and no false alarms.").format(n=self.total)
+        found = _("You found {found} of the {total} lines with a slip").format(
+            found=len(self.found), total=self.total)
         if self.false_alarms:
             n = len(self.false_alarms)
-            bits.append(f"{n} ticked line{'s' if n > 1 else ''} did nothing wrong")
-        text = "; ".join(bits) + "."
+            text = ngettext("{found}; {n} ticked line did nothing wrong.",
+                            "{found}; {n} ticked lines did nothing wrong.", n).format(found=found, n=n)
+        else:
+            text = _("{found}.").format(found=found)
         if self.missed_critical:
-            text = "⛔ You missed a critical breach (an automatic fail on a scorecard). " + text
+            text = "⛔ " + i18n.join([_("You missed a critical breach (an automatic fail on a scorecard)."),
+                                     text], "sentence")
         return text
 
 
 def _describe(ids: Iterable[str], standards: Mapping[str, Mapping[str, Any]]) -> str:
     parts = []
+    english = i18n.current_language() == i18n.DEFAULT  # the Chinese name beside the English title
     for sid in ids:
         st = standards.get(sid)
         if st is None:
-            parts.append(f"standard {sid!r} (not in service_standards.yaml: tell your trainer)")
+            parts.append(_("standard {id} (not in service_standards.yaml: tell your trainer)").format(id=repr(sid)))
             continue
-        crit = " Critical: " + str(st.get("consequence", "")).strip() if st.get("critical") else ""
-        parts.append(f"{st['title']} ({st.get('zh', '')}): {st['description']}{crit}")
-    return " ".join(parts)
+        title = f"{st['title']} ({st.get('zh', '')})" if english else st["title"]
+        text = _("{title}: {description}").format(title=title, description=st["description"])
+        if st.get("critical"):
+            text = i18n.join([text, _("Critical: {consequence}").format(
+                consequence=str(st.get("consequence", "")).strip())], "sentence")
+        parts.append(text)
+    return i18n.join(parts, "sentence")
 
 
 def tickable_lines(transcript: Mapping[str, Any]) -> list[int]:
@@ -98,15 +111,17 @@ def mark(transcript: Mapping[str, Any], ticked: Iterable[int],
             continue
         n, breaks = ln["n"], tuple(ln.get("breaks") or ())
         critical = any(standards.get(b, {}).get("critical") for b in breaks)
-        note = f" {ln['note']}" if ln.get("note") else ""
+        note = ln.get("note") or ""
         if breaks:
             status = "found" if n in chosen else "missed"
-            why = "Breaks: " + _describe(breaks, standards) + note
+            why = i18n.join([_("Breaks: {standards}").format(standards=_describe(breaks, standards)), note],
+                            "sentence")
         else:
             status = "false-alarm" if n in chosen else "correct-pass"
             follows = tuple(ln.get("follows") or ())
-            why = ("Nothing wrong here. It follows: " + _describe(follows, standards) + note) if follows \
-                else "Nothing wrong here: this line keeps to the standards." + note
+            why = i18n.join([_("Nothing wrong here. It follows: {standards}").format(
+                standards=_describe(follows, standards)) if follows
+                else _("Nothing wrong here: this line keeps to the standards."), note], "sentence")
         verdicts.append(LineVerdict(n, ln["speaker"], ln["text"], status, breaks, why, critical))
     pick = lambda s: tuple(v.n for v in verdicts if v.status == s)  # noqa: E731
     missed_critical = tuple(v.n for v in verdicts if v.status == "missed" and v.critical)
@@ -115,10 +130,10 @@ def mark(transcript: Mapping[str, Any], ticked: Iterable[int],
 
 
 STATUS = {
-    "found": ("✅", "#e6f4ea", "Found"),
-    "missed": ("❌", "#fdecea", "Missed"),
-    "false-alarm": ("🟡", "#fff8e1", "Not a slip"),
-    "correct-pass": ("·", "#f6f6f6", "Fine"),
+    "found": ("✅", "#e6f4ea", N_("Found")),
+    "missed": ("❌", "#fdecea", N_("Missed")),
+    "false-alarm": ("🟡", "#fff8e1", N_("Not a slip")),
+    "correct-pass": ("·", "#f6f6f6", N_("Fine")),
 }
 
 
@@ -130,10 +145,12 @@ def render_html(result: SpotResult, show_fine: bool = False) -> str:
         if v.status == "correct-pass" and not show_fine:
             continue
         icon, colour, label = STATUS[v.status]
+        head = _("Line {n} · {status}").format(n=v.n, status=_(label))
         rows.append(
             f'<li class="academy-spot-verdict" data-line="{v.n}" data-status="{v.status}" '
             f'style="background:{colour};padding:6px 10px;margin:4px 0;border-radius:6px;list-style:none">'
-            f"{icon} <b>Line {v.n} · {label}</b> <q>{html.escape(v.text)}</q><br>{html.escape(v.explanation)}</li>")
+            f"{icon} <b>{head}</b> "
+            f"<q>{html.escape(v.text)}</q><br>{html.escape(v.explanation)}</li>")
     return (f'<div class="academy-spot-feedback" data-perfect="{str(result.perfect).lower()}" '
             f'style="font-family:sans-serif"><b>{html.escape(result.message)}</b>'
             f'<ul style="padding-left:0">{"".join(rows)}</ul></div>')
@@ -142,9 +159,10 @@ def render_html(result: SpotResult, show_fine: bool = False) -> str:
 def render_nothing_ticked() -> str:
     """What 'Check my ticks' says before anything is ticked (no line is revealed)."""
     return ('<div class="academy-spot-feedback" data-perfect="false" style="font-family:sans-serif;'
-            'background:#fff3e0;padding:8px 12px;border-radius:6px">✋ <b>Nothing ticked yet.</b> '
-            "Read the call again and tick each agent line or note where you think a standard is "
-            "broken, then press <i>Check my ticks</i>. The explanations appear once you have tried.</div>")
+            'background:#fff3e0;padding:8px 12px;border-radius:6px">✋ <b>' + _("Nothing ticked yet.") + "</b> "
+            + _("Read the call again and tick each agent line or note where you think a standard is "
+                "broken, then press {button}. The explanations appear once you have tried.").format(
+                    button="<i>" + _("Check my ticks") + "</i>") + "</div>")
 
 
 class ViolationSpotter:
@@ -169,16 +187,16 @@ class ViolationSpotter:
         self.lines = w.VBox()
         self.result = w.HTML("")
         self.result.add_class("academy-spot-result")
-        self.button = w.Button(description="Check my ticks", button_style="primary", icon="check",
+        self.button = w.Button(description=_("Check my ticks"), button_style="primary", icon="check",
                                layout=w.Layout(width="auto", min_width="160px"))
         self.button.add_class("academy-spot-check")
         self.button.on_click(lambda _b: self.check())
-        self.show_fine = w.Checkbox(value=False, description="also explain the lines I left alone", indent=False)
+        self.show_fine = w.Checkbox(value=False, description=_("also explain the lines I left alone"), indent=False)
         self.show_fine.observe(lambda _c: self.check() if self.result.value else None, names="value")
         top = []
         if transcript_id is None:
             self.chooser = w.Dropdown(options=[(f"{k} · {t['title']}", k) for k, t in self.transcripts.items()],
-                                      value=self.current, description="Call:")
+                                      value=self.current, description=_("Call:"))
             self.chooser.observe(lambda c: self.show(c["new"]), names="value")
             top.append(self.chooser)
         self.header = w.HTML("")
@@ -191,10 +209,10 @@ class ViolationSpotter:
         self.current = transcript_id
         t = self.transcripts[transcript_id]
         self.header.value = (f"<b>{html.escape(t['id'])} · {html.escape(t['title'])}</b><br>"
-                             "Tick every agent line or note where a service standard is broken.")
+                             + _("Tick every agent line or note where a service standard is broken."))
         self.boxes, rows = {}, []
         for ln in t["lines"]:
-            speaker = html.escape(ln["speaker"])
+            speaker = html.escape(_(SPEAKERS.get(ln["speaker"], ln["speaker"])))
             text = html.escape(ln["text"])
             label = (f"<i>[{text}]</i>" if ln["speaker"] == "Note" else f"<b>{speaker}:</b> {text}")
             html_line = w.HTML(f"{ln['n']}. {label}", layout=w.Layout(width="auto"))
