@@ -38,12 +38,13 @@ data: $(STAMP)
 
 # Debian's chromium for the browser tests, and Noto CJK so Chinese renders as glyphs, not empty
 # boxes; installed where they are missing (needs root or sudo).
+EMOJI_FONT := /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
 CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 browser:
-	@if [ ! -x $(CHROMIUM) ] || [ ! -e $(CJK_FONT) ]; then \
-	  echo "Installing Debian's chromium and fonts-noto-cjk for the browser tests"; \
+	@if [ ! -x $(CHROMIUM) ] || [ ! -e $(CJK_FONT) ] || [ ! -e $(EMOJI_FONT) ]; then \
+	  echo "Installing Debian's chromium, fonts-noto-cjk and fonts-noto-color-emoji for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-color-emoji >/dev/null; \
 	fi
 
 # Debian's bubblewrap: every submission is graded in its own sandbox (see README, Security model).
