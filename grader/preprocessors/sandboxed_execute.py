@@ -28,7 +28,7 @@ from pathlib import Path
 
 from nbformat import NotebookNode, from_dict
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Bool, Integer, Unicode
+from traitlets import Bool, Integer, List, Unicode
 
 from .. import sandbox as sb
 from ..scoring import decode_values, free_names, run_hidden_test, tamper_findings
@@ -94,6 +94,9 @@ class SandboxedExecute(NbGraderPreprocessor):
     max_stops = Integer(3, help="cells per notebook that may have to be killed before the rest "
                                 "of the notebook is given up").tag(config=True)
     scratch_dir = Unicode("", help="private folder for the sandboxes' working copies").tag(config=True)
+    preload = List(Unicode(), default_value=None, allow_none=True,
+                   help="modules each sandbox imports before its submission arrives (None: the "
+                        "runner's default); grader.autograding sets what the assignment imports").tag(config=True)
 
     def _limits(self) -> sb.Limits:
         return sb.Limits(memory_bytes=int(self.memory_limit), processes=int(self.process_limit),
@@ -102,11 +105,14 @@ class SandboxedExecute(NbGraderPreprocessor):
 
     def _key(self) -> tuple:
         return (self.sandbox, self.memory_limit, self.process_limit, self.timeout, self.notebook_timeout,
-                self.scratch_dir)
+                self.scratch_dir, self._preload())
+
+    def _preload(self) -> tuple[str, ...] | None:
+        return None if self.preload is None else tuple(self.preload)
 
     def _new(self) -> sb.Sandbox:
         return sb.Sandbox(self._limits(), sandboxed=self.sandbox, scratch=Path(self.scratch_dir) if
-                          self.scratch_dir else None)
+                          self.scratch_dir else None, preload=self._preload())
 
     def _take(self) -> sb.Sandbox:
         key = self._key()
