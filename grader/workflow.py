@@ -14,12 +14,16 @@ import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import course
-from .autograding import COURSE_ID, GradeResult, grade_cohort  # noqa: F401 - re-exported
+from .gradebook import COURSE_ID
 from .workspace import Workspace  # noqa: F401 - re-exported: the steps take a Workspace
+
+if TYPE_CHECKING:  # pandas and the autograder load where used: roster, release, collect start quickly
+    import pandas as pd
+
+    from .autograding import GradeResult
 
 course._ensure_tools_on_path()  # a new gradebook runs nbgrader's `alembic` program
 
@@ -134,7 +138,10 @@ def import_roster(ws: Workspace, path: Path) -> list[StepResult]:
 
 def roster(ws: Workspace) -> list[str]:
     """The learners in the workspace's gradebook, sorted by id."""
-    return sorted(learner_table(ws.db_url).learner)
+    from .gradebook import Gradebook
+
+    with Gradebook(ws.db_url) as gb:
+        return sorted(p.learner for p in gb.learner_rows())
 
 
 def release(ws: Workspace, assignment: str) -> StepResult:
@@ -241,6 +248,8 @@ def write_xlsx(path: Path, table: pd.DataFrame, people: pd.DataFrame) -> None:
 
     With nothing graded yet, the sheets are written with their headers only.
     """
+    import pandas as pd
+
     if table.empty:
         per = pd.DataFrame(columns=["learner", "assignment", "score", "max_score", "percent"])
     else:
@@ -287,6 +296,8 @@ def autograde(ws: Workspace, assignment: str, learner_ids: list[str], progress: 
     ``force`` (the default here, as for ``academy demo``) regrades everything; ``force=False``
     skips submissions already graded and unchanged, which is how an interrupted run resumes.
     """
+    from .autograding import grade_cohort
+
     return grade_cohort(ws, assignment, learner_ids, workers=workers, timeout=timeout,
                         force=force, progress=progress, sandbox=sandbox)
 
