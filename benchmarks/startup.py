@@ -10,10 +10,11 @@ modules (``python -X importtime``, also in fresh processes, median), which is wh
 made of. It prints figures and ratios only; whether a command loads what it does not need is
 checked by tests/test_cli_speed.py, without a clock.
 
-``--code DIR`` times another checkout's ``grader`` on the same cohort (e.g. ``--code /work/main``
-before a change); the cohort is always built with this checkout's code.
+``--before DIR`` also times another checkout's ``grader`` (e.g. ``git worktree add /tmp/before
+main``) on the same cohort, the two taking turns run by run, and prints how many times faster this
+one is. The cohort is always built with this checkout's code.
 
-    .venv/bin/python benchmarks/startup.py [--runs 5] [--learners 24] [--course DIR] [--code DIR] [--keep DIR]
+    .venv/bin/python benchmarks/startup.py [--runs 5] [--learners 24] [--course DIR] [--before DIR] [--keep DIR]
 """
 from __future__ import annotations
 
@@ -124,21 +125,32 @@ def run_once(code: Path, args: list[str], cwd: Path) -> tuple[float, int, str]:
     return time.perf_counter() - t, proc.returncode, (proc.stderr or proc.stdout)[-600:]
 
 
-def time_commands(code: Path, c: dict, runs: int) -> list[tuple[str, float, int, bool, str]]:
-    out = []
+def time_commands(codes: list[Path], c: dict, runs: int) -> list[dict]:
+    """Each command ``runs`` times per checkout, the checkouts taking turns run by run (so a
+    change in the machine's load falls on both alike)."""
+    out, turn = [], 0
     for label, args, ok_codes in commands(c):
-        times, codes, text = [], [], ""
-        for i in range(runs):
-            a = [str(c["base"] / ("roster-a.csv" if i % 2 else "roster-b.csv")) if x == "@alternate" else x
-                 for x in args]
-            wall, rc, text = run_once(code, a, c["base"])
-            times.append(wall)
-            codes.append(rc)
-        med = statistics.median(times)
-        worked = all(rc in ok_codes for rc in codes)
-        out.append((label, med, codes[-1], worked, "" if worked else text))
-        flag = "" if worked else f"   exit {codes[-1]}, unexpected: {text.strip().splitlines()[-1][:100] if text.strip() else ''}"
-        print(f"  {label:<34} {med:6.2f} s   ratio {med / TARGET_S:5.2f} of the target{flag}", flush=True)
+        times: dict[Path, list[float]] = {code: [] for code in codes}
+        bad: dict[Path, str] = {}
+        for _ in range(runs):
+            for code in codes:
+                turn += 1  # the changed roster alternates between two names: each run is an update
+                a = [str(c["base"] / ("roster-a.csv" if turn % 2 else "roster-b.csv")) if x == "@alternate"
+                     else x for x in args]
+                wall, rc, text = run_once(code, a, c["base"])
+                times[code].append(wall)
+                if rc not in ok_codes:
+                    lines = text.strip().splitlines()
+                    bad[code] = f"exit {rc}: {lines[-1][:120] if lines else ''}"
+        med = {code: statistics.median(v) for code, v in times.items()}
+        out.append({"label": label, "median": med, "bad": bad})
+        cells = "".join(f"{med[code]:7.2f} s  ratio {med[code] / TARGET_S:5.2f}" + ("   " if len(codes) > 1 else "")
+                        for code in codes)
+        if len(codes) > 1:
+            cells += f"  {med[codes[0]] / med[codes[-1]]:5.1f}x faster"
+        flags = "".join(f"   [{'now' if code == ROOT else 'before'}: {why}]"
+                        for code, why in bad.items())
+        print(f"  {label:<34}{cells}{flags}", flush=True)
     return out
 
 
@@ -167,10 +179,11 @@ def main() -> int:
     ap.add_argument("--course", help="time against a copy of this cohort folder (with gradebook.db) "
                                      "instead of building one")
     ap.add_argument("--learner", help="the learner for `progress` (default: one in the middle of the roster)")
-    ap.add_argument("--code", default=str(ROOT), help="checkout whose grader is timed (default: this one)")
+    ap.add_argument("--before", help="another checkout (e.g. before a change) to time alongside this one, "
+                                     "run by run in turn")
     ap.add_argument("--keep", help="build the cohort here and keep it (default: a temporary folder)")
     args = ap.parse_args()
-    code = Path(args.code).resolve()
+    codes = ([Path(args.before).resolve()] if args.before else []) + [ROOT]
     base = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="startup-"))
     try:
         t = time.perf_counter()
@@ -180,26 +193,30 @@ def main() -> int:
         print(f"cohort: {c['n']} learners{' from ' + args.course if args.course else ''} "
               f"(ready in {time.perf_counter() - t:.0f} s, in {base})")
         load = os.getloadavg()[0]
-        print(f"\nacademy commands that grade nothing, {code}: median of {args.runs} fresh processes, "
+        print(f"\nacademy commands that grade nothing: median of {args.runs} fresh processes each, "
               f"target {TARGET_S:.0f} s   [{os.cpu_count()} cores, load average {load:.1f}]")
-        rows = time_commands(code, c, args.runs)
-        under = sum(1 for _, med, _, worked, _ in rows if med <= TARGET_S)
-        print(f"  {under} of {len(rows)} commands answered within the target; slowest "
-              f"{max(r[1] for r in rows):.2f} s ({max(rows, key=lambda r: r[1])[0]}); "
-              f"median of all {statistics.median(r[1] for r in rows):.2f} s")
-        print(f"\nimport time in a fresh interpreter (median of 3), share of the {TARGET_S:.0f} s target:")
-        measured = [(m, note, import_seconds(code, m, bool(note), 3)) for m, note in MODULES]
-        for m, note, s in sorted(measured, key=lambda x: -(x[2] if x[2] == x[2] else 0)):
+        if args.before:
+            print(f"  {'':<34}{'before (' + str(codes[0]) + ')':<31}{'now (' + str(ROOT) + ')'}")
+        rows = time_commands(codes, c, args.runs)
+        for code in codes:
+            meds = [r["median"][code] for r in rows]
+            slowest = max(rows, key=lambda r: r["median"][code])
+            print(f"  {'before' if code != ROOT else 'now'}: {sum(m <= TARGET_S for m in meds)} of {len(rows)} "
+                  f"commands within the target; slowest {max(meds):.2f} s ({slowest['label']}); "
+                  f"median of all {statistics.median(meds):.2f} s")
+        print(f"\nimport time in a fresh interpreter (median of 3; as academy starts unless said), "
+              f"ratio to the {TARGET_S:.0f} s target:")
+        measured = [(m, note, import_seconds(ROOT, m, bool(note), 3)) for m, note in MODULES]
+        for m, note, sec in sorted(measured, key=lambda x: -(x[2] if x[2] == x[2] else 0)):
             label = f"{m} ({note})" if note else m
-            print(f"  {label:<50} {s:6.2f} s   ratio {s / TARGET_S:5.2f}")
-        python = statistics.median(_bare(3))
-        print(f"  {'(python itself, no imports)':<50} {python:6.2f} s")
-        failed = [r for r in rows if not r[3]]
+            print(f"  {label:<50} {sec:6.2f} s   ratio {sec / TARGET_S:5.2f}")
+        print(f"  {'(python itself, no imports)':<50} {statistics.median(_bare(3)):6.2f} s")
+        failed = [(r["label"], code, why) for r in rows for code, why in r["bad"].items()]
         if failed:
             print(f"\n{len(failed)} command(s) did not exit as expected (their time means little):")
-            for label, *_, text in failed:
-                print(f"  {label}: {text.strip()[-300:]}")
-        return 1 if failed else 0
+            for label, code, why in failed:
+                print(f"  {label} ({code}): {why}")
+        return 1 if any(code == ROOT for _, code, _ in failed) else 0
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
