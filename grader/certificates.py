@@ -83,16 +83,21 @@ def issue(records: Records, tracks: list[Track], out_dir: Path, *, issued: dt.da
     return certs
 
 
-def verify(code: str, records: Records, tracks: list[Track]) -> Certificate | None:
-    """The certificate a code belongs to, if the gradebook still supports it; else None."""
+def parse_code(code: str) -> tuple[str, dt.date]:
+    """(track prefix, issue date) of a code that has the certificate code's form; TrackError if not."""
     m = CODE_RE.match(code.strip().upper())
     if not m:
         raise TrackError(f"'{code}' is not a certificate code: it looks like AGT-20261201-7KQ2-M9XD-C4RT.")
     prefix, day = m.group(1), m.group(2)
     try:
-        issued = dt.datetime.strptime(day, "%Y%m%d").date()
+        return prefix, dt.datetime.strptime(day, "%Y%m%d").date()
     except ValueError:
         raise TrackError(f"'{code}' carries an impossible date ({day}).") from None
+
+
+def verify(code: str, records: Records, tracks: list[Track]) -> Certificate | None:
+    """The certificate a code belongs to, if the gradebook still supports it; else None."""
+    prefix, issued = parse_code(code)
     for t in [t for t in tracks if _prefix(t.id) == prefix]:
         for learner in records.learners():
             p = evaluate(t, learner, records)

@@ -1,9 +1,10 @@
-"""The one place that reads nbgrader's gradebook: bulk queries into pandas tables.
+"""The one place that reads nbgrader's gradebook: bulk queries into rows or pandas tables.
 
 Everything the trainer's tools read from the gradebook (the grade table behind export, report
 and demo, the roster, per-submission totals for tracks, progress and certificates) comes from
 here, in a few bulk queries per table (never one per learner), written with SQLAlchemy over
-nbgrader's own ORM models (:mod:`nbgrader.api`), so a score means exactly what nbgrader means:
+nbgrader's own ORM models (:mod:`nbgrader.api`) or over nbgrader's tables (the rows, below), so a
+score means exactly what nbgrader means:
 
 * a grade's **score** is nbgrader's ``Grade.score`` expression: the manual score when a trainer
   gave one, else the autograder's, plus any extra credit; 0 when neither is set;
@@ -13,9 +14,25 @@ nbgrader's own ORM models (:mod:`nbgrader.api`), so a score means exactly what n
   grading** while any of its grades does (``SubmittedAssignment.needs_manual_grade``).
 
 The database is given as a URL (``sqlite:///…/gradebook.db``, ``postgresql://…``) or a
-path to a SQLite file. Like nbgrader's own queries, these read every course in the database. Reading never writes: a SQLite gradebook is opened read-only, and a missing
-file, a database that is not an nbgrader gradebook or an unknown assignment or learner raises
-:class:`GradebookError` with a message that says what to do. Nothing is swallowed.
+path to a SQLite file. Like nbgrader's own queries, these read every course in the database.
+Reading never writes: a SQLite gradebook is opened read-only, and a missing file, a database
+that is not an nbgrader gradebook (or not of the schema read here) or an unknown assignment or
+learner raises :class:`GradebookError` with a message that says what to do. Nothing is swallowed.
+
+Two ways of reading, so a command pays only for what it asks:
+
+* **Rows** (:meth:`Gradebook.learner_rows`, :meth:`~Gradebook.assignment_rows`,
+  :meth:`~Gradebook.submission_rows`): plain named tuples, read with SQLAlchemy Core from
+  nbgrader's tables as the database has them (their columns are read from the database when it
+  is opened). They load neither pandas nor :mod:`nbgrader.api`, whose import brings nbgrader's
+  server extensions, nbconvert and the ORM (1-2 s): ``academy progress``, ``candidates``,
+  ``verify`` answer in well under a second. nbgrader's definitions of a grade's
+  score, an assignment's points and a submission's "needs manual grading" are written out once
+  here (:func:`_grade_score`, :func:`_assignment_points`, :meth:`Gradebook.submission_rows`);
+  they are guarded twice: a gradebook whose schema revision is not :data:`SCHEMA_REVISION`, or
+  that lacks a column read here, is refused with a message that says so, and
+  ``tests/test_gradebook.py`` checks every value against nbgrader's own ORM objects.
+* **Tables** (everything else): pandas DataFrames, the grade table through nbgrader's ORM models.
 
 Tables are pandas DataFrames whose id columns (learner, assignment, notebook, question) are
 categoricals: a cohort of 10,000 learners × 100 questions is a million rows, and categories keep
@@ -36,7 +53,7 @@ import os
 import re
 import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple
 from urllib.parse import quote
 
 if TYPE_CHECKING:  # numpy and pandas load when a table is read: `import grader.tracks` stays light
@@ -53,6 +70,44 @@ SUBMISSION_COLUMNS = ["learner", "assignment", "score", "max_score", "needs_manu
 _NEEDED_TABLES = {"assignment", "notebook", "base_cell", "grade_cells", "student",
                   "submitted_assignment", "submitted_notebook", "grade"}
 _CHUNK = 5_000  # rows fetched at a time: little alive at once (and faster than big chunks)
+
+# The schema revision (nbgrader's alembic ``version_num``) of the gradebooks the row reads below
+# were written and checked for: nbgrader 0.9's head, "added course table and relationships".
+# tests/test_gradebook.py fails when the installed nbgrader creates gradebooks of another revision.
+SCHEMA_REVISION = "e43177bfe90b"
+# The columns the row reads use, per table: checked against the database when it is opened.
+_ROW_COLUMNS = {
+    "student": ("id", "first_name", "last_name", "email"),
+    "assignment": ("id", "name", "duedate"),
+    "notebook": ("id", "name", "assignment_id"),
+    "base_cell": ("id", "notebook_id"),
+    "grade_cells": ("id", "max_score"),
+    "task_cells": ("id", "max_score"),
+    "submitted_assignment": ("id", "assignment_id", "student_id"),
+    "submitted_notebook": ("id", "assignment_id", "notebook_id"),
+    "grade": ("notebook_id", "cell_id", "auto_score", "manual_score", "extra_credit", "needs_manual_grade"),
+}
+
+
+class LearnerRow(NamedTuple):
+    learner: str
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+
+
+class AssignmentInfo(NamedTuple):
+    assignment: str
+    duedate: object  # a datetime, or None
+    max_score: float  # nbgrader's Assignment.max_score
+
+
+class Submission(NamedTuple):
+    learner: str
+    assignment: str
+    score: float  # nbgrader's SubmittedAssignment.score
+    max_score: float  # nbgrader's SubmittedAssignment.max_score
+    needs_manual_grade: bool  # nbgrader's SubmittedAssignment.needs_manual_grade
 
 
 class GradebookError(ValueError):
@@ -135,6 +190,39 @@ class Gradebook:
             raise GradebookError(f"{_safe_url(self.url)} is not an nbgrader gradebook (no "
                                  f"{', '.join(sorted(missing))} table). Give the gradebook.db of your "
                                  "course folder.")
+        try:
+            self._t = self._row_tables(tables)
+        except BaseException:
+            self._engine.dispose()
+            raise
+
+    def _row_tables(self, tables: set[str]) -> dict:
+        """nbgrader's tables as this database has them (only the columns the row reads use),
+        after checking its schema revision and that every such column is there."""
+        from sqlalchemy import Column, MetaData, Table, inspect, text
+
+        where = _safe_url(self.url)
+        revision = None
+        if "alembic_version" in tables:
+            with self._engine.connect() as con:
+                revision = con.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        if revision != SCHEMA_REVISION:
+            raise GradebookError(
+                f"{where} has nbgrader schema revision {revision or '(none)'}, but grader.gradebook "
+                f"reads revision {SCHEMA_REVISION} (nbgrader 0.9). A gradebook from an older "
+                "nbgrader: upgrade it with `nbgrader db upgrade`. After upgrading nbgrader itself: "
+                "check grader/gradebook.py's row reads against the new schema (tests/test_gradebook.py) "
+                "and update SCHEMA_REVISION.")
+        inspector, meta, out, lacking = inspect(self._engine), MetaData(), {}, []
+        for name, wanted in _ROW_COLUMNS.items():
+            have = {c["name"]: c["type"] for c in inspector.get_columns(name)} if name in tables else {}
+            lacking += [f"{name}.{c}" for c in wanted if c not in have]
+            out[name] = Table(name, meta, *(Column(c, have[c]) for c in wanted if c in have))
+        if lacking:
+            raise GradebookError(f"{where} lacks {', '.join(lacking)}, which nbgrader 0.9's gradebook "
+                                 "has: it was not made by the nbgrader this course pins. Upgrade it "
+                                 "with `nbgrader db upgrade`.")
+        return out
 
     def close(self) -> None:
         self._engine.dispose()
@@ -145,44 +233,86 @@ class Gradebook:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # ------------------------------------------------------------------ small tables
-    def learners(self) -> pd.DataFrame:
-        """Columns learner, first_name, last_name, email; ordered as nbgrader lists students
-        (last name, first name), then by id."""
-        import pandas as pd
-        from nbgrader.api import Student
+    # ------------------------------------------------------------------ rows (no pandas, no ORM)
+    def learner_rows(self) -> list[LearnerRow]:
+        """Every learner (nbgrader's students), ordered as nbgrader lists them (last name, first
+        name), then by id."""
         from sqlalchemy import select
 
-        stmt = (select(Student.id, Student.first_name, Student.last_name, Student.email)
-                .order_by(Student.last_name, Student.first_name, Student.id))
+        s = self._t["student"].c
+        stmt = select(s.id, s.first_name, s.last_name, s.email).order_by(s.last_name, s.first_name, s.id)
         with self._engine.connect() as con:
-            rows = con.execute(stmt).all()
-        return pd.DataFrame(rows, columns=LEARNER_COLUMNS, dtype=object).astype(
-            {"learner": str})
+            return [LearnerRow(str(r[0]), *r[1:]) for r in con.execute(stmt)]
 
-    def assignments(self) -> pd.DataFrame:
-        """Columns assignment, duedate, max_score (nbgrader's ``Assignment.max_score``), by name."""
-        import pandas as pd
-        from nbgrader.api import Assignment
+    def assignment_rows(self) -> list[AssignmentInfo]:
+        """Every assignment with its due date and points (nbgrader's ``Assignment.max_score``), by name."""
         from sqlalchemy import select
 
-        stmt = select(Assignment.name, Assignment.duedate, Assignment.max_score).order_by(Assignment.name)
+        a = self._t["assignment"].c
+        stmt = select(a.name, a.duedate, _assignment_points(self._t)).order_by(a.name)
         with self._engine.connect() as con:
-            rows = con.execute(stmt).all()
-        return pd.DataFrame(rows, columns=["assignment", "duedate", "max_score"]).astype({"max_score": float})
+            return [AssignmentInfo(r[0], r[1], float(r[2])) for r in con.execute(stmt)]
+
+    def submission_rows(self, *, learners: list[str] | None = None) -> list[Submission]:
+        """One row per submitted assignment, as nbgrader's ``SubmittedAssignment`` has it: score
+        (the sum of its grades' scores), max_score (the assignment's points), needs_manual_grade
+        (while any of its grades does). Sorted by learner, then assignment. One query: grades are
+        summed per submitted notebook first, then per submission."""
+        from sqlalchemy import case, func, select
+
+        if learners is not None:
+            self.require_learners(learners)
+        points = {a.assignment: a.max_score for a in self.assignment_rows()}
+        t = self._t
+        g, sn, sa, a = (t[k].c for k in ("grade", "submitted_notebook", "submitted_assignment", "assignment"))
+        per_nb = select(g.notebook_id.label("nid"), func.sum(_grade_score(t)).label("score"),
+                        # nbgrader's needs_manual_grade: an EXISTS over the grades, i.e. any of them
+                        func.max(case((g.needs_manual_grade, 1), else_=0)).label("needs"))
+        if learners is not None:
+            per_nb = per_nb.where(g.notebook_id.in_(
+                select(sn.id).join(t["submitted_assignment"], sn.assignment_id == sa.id)
+                .where(sa.student_id.in_(learners))))
+        per_nb = per_nb.group_by(g.notebook_id).subquery()
+        stmt = (select(sa.student_id, a.name,
+                       func.coalesce(func.sum(per_nb.c.score), 0.0), func.coalesce(func.max(per_nb.c.needs), 0))
+                .select_from(t["submitted_assignment"])
+                .join(t["assignment"], sa.assignment_id == a.id)
+                .outerjoin(t["submitted_notebook"], sn.assignment_id == sa.id)
+                .outerjoin(per_nb, per_nb.c.nid == sn.id)
+                .group_by(sa.id, sa.student_id, a.name))
+        if learners is not None:
+            stmt = stmt.where(sa.student_id.in_(learners))
+        with self._engine.connect() as con:
+            rows = [Submission(str(lid), name, float(score), points[name], bool(needs))
+                    for lid, name, score, needs in con.execute(stmt)]
+        return sorted(rows, key=lambda r: (r.learner, r.assignment))
 
     def require_assignments(self, names: Iterable[str]) -> None:
         """Refuse names the gradebook has no assignment for, suggesting close ones."""
-        known = self.assignments().assignment.tolist()
+        known = [a.assignment for a in self.assignment_rows()]
         for name in names:
             if name not in known:
                 raise GradebookError(_unknown("assignment", name, known))
 
     def require_learners(self, ids: Iterable[str]) -> None:
-        known = self.learners().learner.tolist()
+        known = [p.learner for p in self.learner_rows()]
         for lid in ids:
             if lid not in known:
                 raise GradebookError(_unknown("learner", lid, known))
+
+    # ------------------------------------------------------------------ small tables
+    def learners(self) -> pd.DataFrame:
+        """:meth:`learner_rows` as a table: columns learner, first_name, last_name, email."""
+        import pandas as pd
+
+        return pd.DataFrame(self.learner_rows(), columns=LEARNER_COLUMNS, dtype=object).astype({"learner": str})
+
+    def assignments(self) -> pd.DataFrame:
+        """:meth:`assignment_rows` as a table: columns assignment, duedate, max_score."""
+        import pandas as pd
+
+        return pd.DataFrame(self.assignment_rows(), columns=["assignment", "duedate", "max_score"]).astype(
+            {"max_score": float})
 
     # ------------------------------------------------------------------ big tables
     def grades(self, *, assignments: list[str] | None = None,
@@ -364,41 +494,39 @@ class Gradebook:
         return df
 
     def submissions(self, *, learners: list[str] | None = None) -> pd.DataFrame:
-        """One row per submitted assignment: learner, assignment, score, max_score,
-        needs_manual_grade, as nbgrader's ``SubmittedAssignment`` has them (score: the sum of its
-        grades' scores; max_score: the assignment's points; needs manual grading while any grade
-        does). One query: grades are summed per submitted notebook first, then per submission."""
+        """:meth:`submission_rows` as a table: columns learner, assignment, score, max_score,
+        needs_manual_grade."""
         import pandas as pd
-        from nbgrader.api import Assignment, Grade, SubmittedAssignment, SubmittedNotebook
-        from sqlalchemy import case, func, select
 
-        if learners is not None:
-            self.require_learners(learners)
-        max_scores = dict(self.assignments()[["assignment", "max_score"]].itertuples(index=False))
-        per_nb = select(Grade.notebook_id.label("nid"), func.sum(Grade.score).label("score"),
-                        func.max(case((Grade.needs_manual_grade, 1), else_=0)).label("needs"))
-        if learners is not None:
-            per_nb = per_nb.where(Grade.notebook_id.in_(
-                select(SubmittedNotebook.id)
-                .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
-                .where(SubmittedAssignment.student_id.in_(learners))))
-        per_nb = per_nb.group_by(Grade.notebook_id).subquery()
-        stmt = (select(SubmittedAssignment.student_id, Assignment.name,
-                       func.coalesce(func.sum(per_nb.c.score), 0.0), func.coalesce(func.max(per_nb.c.needs), 0))
-                .select_from(SubmittedAssignment)
-                .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
-                .outerjoin(SubmittedNotebook, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
-                .outerjoin(per_nb, per_nb.c.nid == SubmittedNotebook.id)
-                .group_by(SubmittedAssignment.id, SubmittedAssignment.student_id, Assignment.name))
-        if learners is not None:
-            stmt = stmt.where(SubmittedAssignment.student_id.in_(learners))
-        with self._engine.connect() as con:
-            rows = con.execute(stmt).all()
-        out = pd.DataFrame(rows, columns=["learner", "assignment", "score", "needs_manual_grade"])
-        out["score"] = out.score.astype(float)
-        out["needs_manual_grade"] = out.needs_manual_grade.astype(bool)
-        out["max_score"] = out.assignment.map(max_scores).astype(float)
-        return out[SUBMISSION_COLUMNS].sort_values(["learner", "assignment"], ignore_index=True)
+        out = pd.DataFrame(self.submission_rows(learners=learners), columns=SUBMISSION_COLUMNS)
+        return out.astype({"score": float, "max_score": float, "needs_manual_grade": bool})
+
+
+def _grade_score(t: dict):
+    """nbgrader's ``Grade.score``: the manual score when a trainer gave one, else the
+    autograder's, plus any extra credit; 0 when neither is set."""
+    from sqlalchemy import case, literal_column
+
+    g = t["grade"].c
+    extra = case((g.extra_credit.is_not(None), g.extra_credit), else_=literal_column("0.0"))
+    return case((g.manual_score.is_not(None), g.manual_score + extra),
+                (g.auto_score.is_not(None), g.auto_score + extra), else_=literal_column("0.0"))
+
+
+def _assignment_points(t: dict):
+    """nbgrader's ``Assignment.max_score``: the points of its notebooks' grade cells plus those
+    of their task cells (a correlated subquery each, 0 when there are none)."""
+    from sqlalchemy import func, select
+
+    a, nb, cell = t["assignment"], t["notebook"], t["base_cell"]
+
+    def points(kind):
+        return (select(func.coalesce(func.sum(kind.c.max_score), 0.0))
+                .select_from(kind.join(cell, cell.c.id == kind.c.id).join(nb, nb.c.id == cell.c.notebook_id))
+                .where(nb.c.assignment_id == a.c.id)
+                .correlate(a).scalar_subquery())
+
+    return points(t["grade_cells"]) + points(t["task_cells"])
 
 
 def natural_key(text: str) -> list:

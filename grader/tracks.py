@@ -186,30 +186,37 @@ def gradebook_url(value: str | Path | None) -> str:
 class Records:
     """Read access to the gradebook and the role-play results for track evaluation.
 
-    Scores come from :mod:`grader.gradebook` in bulk: a learner's submissions in one query the
+    Scores come from :mod:`grader.gradebook`'s row reads in bulk (no pandas, no nbgrader ORM: a
+    command that asks about one learner starts quickly): a learner's submissions in one query the
     first time they are asked about, everyone's in one query once :meth:`learners` is called
     (the callers that list learners go on to evaluate each of them).
     """
 
     def __init__(self, gradebook: str | Path | None, roleplays: Any = None):
-        """``roleplays``: a DataFrame shaped like ``RolePlayStore.results()``, an object with a
+        """``roleplays``: role-play results shaped like ``RolePlayStore.results()`` (a DataFrame,
+        or its rows as dicts, as :func:`load_roleplay_results` gives), an object with a
         ``results()`` method, or None (no role-play scored anywhere yet)."""
         from .gradebook import Gradebook, GradebookError
 
         try:
             self._gb = Gradebook(gradebook_url(gradebook))
-            people = self._gb.learners()
-            self._assignments = set(self._gb.assignments().assignment)
+            people = self._gb.learner_rows()
+            self._assignments = {a.assignment for a in self._gb.assignment_rows()}
         except GradebookError as exc:
             raise TrackError(str(exc)) from None
         self._names = {r.learner: " ".join(str(x) for x in (r.first_name, r.last_name) if isinstance(x, str) and x)
-                       for r in people.itertuples(index=False)}
+                       for r in people}
         self._scores: dict[tuple[str, str], Any] = {}
         self._loaded: set[str] = set()
         self._all_loaded = False
         if roleplays is not None and hasattr(roleplays, "results"):
             roleplays = roleplays.results()
-        self.roleplays = roleplays
+        if roleplays is not None and hasattr(roleplays, "to_dict"):  # a DataFrame
+            roleplays = roleplays.to_dict("records")
+        self._roleplays: dict[tuple[str, str], list[dict]] = {}
+        for r in roleplays or []:
+            if r["rater"] != r["learner"]:  # a learner's own scoring of themselves does not count
+                self._roleplays.setdefault((r["learner"], r["scorecard_id"]), []).append(r)
 
     def close(self) -> None:
         self._gb.close()
@@ -221,8 +228,8 @@ class Records:
         self.close()
 
     def _load(self, learners: list[str] | None) -> None:
-        subs = self._gb.submissions(learners=learners)
-        self._scores.update({(r.learner, r.assignment): r for r in subs.itertuples(index=False)})
+        subs = self._gb.submission_rows(learners=learners)
+        self._scores.update({(r.learner, r.assignment): r for r in subs})
         if learners is None:
             self._all_loaded = True
         else:
@@ -257,12 +264,7 @@ class Records:
 
     def roleplay_rows(self, learner: str, scorecard: str) -> list[dict]:
         """The learner's scores on a scorecard, given by someone other than the learner."""
-        df = self.roleplays
-        if df is None or len(df) == 0:
-            return []
-        rows = df[(df["learner"] == learner) & (df["scorecard_id"] == scorecard)
-                  & (df["rater"] != learner)]
-        return rows.to_dict("records")
+        return list(self._roleplays.get((learner, scorecard), []))
 
 
 class TableRecords:
@@ -299,9 +301,9 @@ class TableRecords:
         return self._rp.get((learner, scorecard), [])
 
 
-def load_roleplay_results(db_path: str | Path | None):
-    """Role-play results (latest version of each score) from the studio's database, or None
-    when there is no database yet."""
+def load_roleplay_results(db_path: str | Path | None) -> list[dict] | None:
+    """Role-play results (latest version of each score, as rows) from the studio's database, or
+    None when there is no database yet."""
     p = Path(db_path) if db_path else default_roleplay_db()
     if not p.exists():
         return None
@@ -309,7 +311,7 @@ def load_roleplay_results(db_path: str | Path | None):
         from .roleplay.store import RolePlayStore
     except ImportError as exc:  # pragma: no cover - the studio ships with the package
         raise TrackError(f"The role-play studio (grader.roleplay) cannot be loaded: {exc}") from None
-    return RolePlayStore(p).results()
+    return RolePlayStore(p).result_rows()
 
 
 def default_roleplay_db() -> Path:

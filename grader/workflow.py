@@ -14,12 +14,16 @@ import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import course
-from .autograding import COURSE_ID, GradeResult, grade_cohort  # noqa: F401 - re-exported
+from .gradebook import COURSE_ID
 from .workspace import Workspace  # noqa: F401 - re-exported: the steps take a Workspace
+
+if TYPE_CHECKING:  # pandas and the autograder load where used: roster, release, collect start quickly
+    import pandas as pd
+
+    from .autograding import GradeResult
 
 course._ensure_tools_on_path()  # a new gradebook runs nbgrader's `alembic` program
 
@@ -105,36 +109,48 @@ def read_roster(path: Path) -> tuple[list[dict], list[str]]:
 
 
 def import_roster(ws: Workspace, path: Path) -> list[StepResult]:
-    """Add or update the roster's learners in nbgrader's gradebook (safe to repeat)."""
-    from .gradebook import open_nbgrader
+    """Add or update the roster's learners in nbgrader's gradebook (safe to repeat).
+
+    The learners already there are read with :mod:`grader.gradebook`'s row reads; nbgrader's
+    Gradebook is opened to write only when a learner is added or changed (or the gradebook is
+    new), so repeating an unchanged roster answers at once."""
+    from .gradebook import Gradebook, exists, open_nbgrader
 
     learners, problems = read_roster(path)
     if problems:
         return [StepResult("*", False, "refused", p) for p in problems]
-    out = []
-    with open_nbgrader(ws.db_url) as gb:
-        known = {s.id: s for s in gb.students}
-        folded = {k.lower(): k for k in known}
-        clash = [f"id {l['id']!r} differs only in upper/lower case from {folded[l['id'].lower()]!r}, "
-                 "who is already on the roster" for l in learners
-                 if l["id"] not in known and l["id"].lower() in folded]
-        if clash:
-            return [StepResult("*", False, "refused", c) for c in clash]
-        for l in learners:
-            before = known.get(l["id"])
-            gb.update_or_create_student(l["id"], first_name=l["first_name"],
-                                        last_name=l["last_name"], email=l["email"])
-            if before is None:
-                out.append(StepResult(l["id"], True, "added"))
-            else:
-                out.append(StepResult(l["id"], True, "updated" if (before.first_name, before.last_name, before.email)
-                                      != (l["first_name"], l["last_name"], l["email"]) else "unchanged"))
+    known = {}
+    if exists(ws.db_url):
+        with Gradebook(ws.db_url) as gb:
+            known = {s.learner: (s.first_name, s.last_name, s.email) for s in gb.learner_rows()}
+    folded = {k.lower(): k for k in known}
+    clash = [f"id {l['id']!r} differs only in upper/lower case from {folded[l['id'].lower()]!r}, "
+             "who is already on the roster" for l in learners
+             if l["id"] not in known and l["id"].lower() in folded]
+    if clash:
+        return [StepResult("*", False, "refused", c) for c in clash]
+    out, changed = [], []
+    for l in learners:
+        before = known.get(l["id"])
+        status = "added" if before is None else (
+            "unchanged" if before == (l["first_name"], l["last_name"], l["email"]) else "updated")
+        out.append(StepResult(l["id"], True, status))
+        if status != "unchanged":
+            changed.append(l)
+    if changed or not known:
+        with open_nbgrader(ws.db_url) as gb:
+            for l in changed:
+                gb.update_or_create_student(l["id"], first_name=l["first_name"],
+                                            last_name=l["last_name"], email=l["email"])
     return out
 
 
 def roster(ws: Workspace) -> list[str]:
     """The learners in the workspace's gradebook, sorted by id."""
-    return sorted(learner_table(ws.db_url).learner)
+    from .gradebook import Gradebook
+
+    with Gradebook(ws.db_url) as gb:
+        return sorted(p.learner for p in gb.learner_rows())
 
 
 def release(ws: Workspace, assignment: str) -> StepResult:
@@ -154,12 +170,13 @@ def release(ws: Workspace, assignment: str) -> StepResult:
 
 
 def collect(ws: Workspace, assignment: str, learner_ids: list[str]) -> list[StepResult]:
-    """Copy each learner's latest submission from the exchange into ``submitted/``."""
-    from nbgrader.utils import capture_log, temp_attrs
+    """Copy each learner's latest submission from the exchange into ``submitted/``.
 
-    api = ws.api()
+    nbgrader is started only when some learner has something in the exchange: a collect that
+    finds nothing new answers at once."""
     inbound = ws.exchange / COURSE_ID / "inbound"
     out = []
+    api = None
     for lid in learner_ids:
         if not any(inbound.glob(f"{lid}+{assignment}+*")):
             have = (ws.submitted / lid / assignment).exists()
@@ -167,6 +184,10 @@ def collect(ws: Workspace, assignment: str, learner_ids: list[str]) -> list[Step
                                   "collected earlier; nothing newer" if have else
                                   "nothing submitted yet: remind the learner to press Submit"))
             continue
+        if api is None:
+            from nbgrader.utils import capture_log, temp_attrs
+
+            api = ws.api()
         before = (ws.submitted / lid / assignment / "timestamp.txt")
         old = before.read_text() if before.exists() else None
         with temp_attrs(api.coursedir, assignment_id=assignment, student_id=lid):
@@ -241,6 +262,8 @@ def write_xlsx(path: Path, table: pd.DataFrame, people: pd.DataFrame) -> None:
 
     With nothing graded yet, the sheets are written with their headers only.
     """
+    import pandas as pd
+
     if table.empty:
         per = pd.DataFrame(columns=["learner", "assignment", "score", "max_score", "percent"])
     else:
@@ -287,6 +310,8 @@ def autograde(ws: Workspace, assignment: str, learner_ids: list[str], progress: 
     ``force`` (the default here, as for ``academy demo``) regrades everything; ``force=False``
     skips submissions already graded and unchanged, which is how an interrupted run resumes.
     """
+    from .autograding import grade_cohort
+
     return grade_cohort(ws, assignment, learner_ids, workers=workers, timeout=timeout,
                         force=force, progress=progress, sandbox=sandbox)
 

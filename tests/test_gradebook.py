@@ -194,3 +194,94 @@ def test_commands_explain_a_broken_gradebook(tmp_path, capsys):
         assert f"academy {cmd[0]}: " in err and "is not an nbgrader gradebook" in err
         assert "Traceback" not in err
     assert not (tmp_path / "report.html").exists() and not (tmp_path / "export").exists()
+
+
+# --------------------------------------------------------------------------- the row reads
+def _task_cell_gradebook(path: Path) -> str:
+    """A gradebook nbgrader made, with what the row reads must get right: a grade cell and a task
+    cell in each of two notebooks, an empty assignment, a manual score that overrides the
+    autograder's, extra credit, an ungraded grade (score 0) and one still waiting for a trainer."""
+    url = f"sqlite:///{path}"
+    with NbGradebook(url, course_id=gradebook.COURSE_ID) as gb, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # nbgrader's SQLAlchemy autoflush chatter
+        gb.add_assignment("a1")
+        gb.add_assignment("a2-empty")
+        for nb in ("n1", "n2"):
+            gb.add_notebook(nb, "a1")
+            gb.add_grade_cell(f"{nb}_q", nb, "a1", max_score=3, cell_type="code")
+            gb.add_task_cell(f"{nb}_task", nb, "a1", max_score=2.5, cell_type="markdown")
+        for lid, first in (("ana", "Ana"), ("ben", None), ("cai", "Cai")):
+            gb.update_or_create_student(lid, first_name=first, last_name="Lima" if first else None)
+        for lid in ("ana", "ben", "cai"):
+            gb.add_submission("a1", lid)
+        scores = {("ana", "n1_q"): dict(auto_score=3.0, needs_manual_grade=False),
+                  ("ana", "n1_task"): dict(manual_score=2.0, extra_credit=0.5, needs_manual_grade=False),
+                  ("ana", "n2_q"): dict(auto_score=1.0, manual_score=2.0, needs_manual_grade=False),
+                  ("ana", "n2_task"): dict(manual_score=1.0, needs_manual_grade=False),
+                  ("ben", "n1_q"): dict(auto_score=2.0, extra_credit=1.0, needs_manual_grade=False),
+                  ("ben", "n2_task"): dict(needs_manual_grade=True)}
+        for (lid, cell), values in scores.items():
+            nb = cell.split("_")[0]
+            g = gb.find_grade(cell, nb, "a1", lid)
+            for k, v in values.items():
+                setattr(g, k, v)
+        gb.db.commit()
+    return url
+
+
+def test_row_reads_equal_nbgrader_models(tmp_path):
+    """Do the row reads (Core queries on nbgrader's tables, no ORM) give exactly what nbgrader's
+    own objects compute: Assignment.max_score with task cells, SubmittedAssignment.score with
+    manual overrides and extra credit, needs_manual_grade, and the students?"""
+    url = _task_cell_gradebook(tmp_path / "gradebook.db")
+    with Gradebook(url) as gb:
+        assignments = {a.assignment: a for a in gb.assignment_rows()}
+        subs = {(s.learner, s.assignment): s for s in gb.submission_rows()}
+        people = gb.learner_rows()
+        ben_only = gb.submission_rows(learners=["ben"])
+        table, learners = gb.submissions(), gb.learners()  # the pandas tables are the same rows
+    assert table.values.tolist() == [list(r) for r in subs.values()]
+    assert learners.learner.tolist() == [p.learner for p in people]
+    with NbGradebook(url, course_id=gradebook.COURSE_ID) as nb:
+        assert {a.name: a.max_score for a in nb.assignments} == {k: a.max_score for k, a in assignments.items()}
+        assert assignments["a1"].max_score == 11.0 and assignments["a2-empty"].max_score == 0.0
+        api = {(s.student.id, s.assignment.name): (s.score, s.max_score, bool(s.needs_manual_grade))
+               for a in nb.assignments for s in a.submissions}
+        assert {k: (s.score, s.max_score, s.needs_manual_grade) for k, s in subs.items()} == api
+        assert {s.id: (s.first_name, s.last_name) for s in nb.students} == {
+            p.learner: (p.first_name, p.last_name) for p in people}
+    assert subs[("ana", "a1")].score == 3 + 2.5 + 2 + 1 and subs[("ben", "a1")].needs_manual_grade
+    assert ben_only == [subs[("ben", "a1")]]
+
+
+def test_schema_revision_is_the_installed_nbgrader_one(tmp_path):
+    """Is SCHEMA_REVISION the revision the installed nbgrader writes into a new gradebook? (If
+    this fails after an nbgrader upgrade: check the row reads against the new schema and the
+    test above, then update SCHEMA_REVISION.)"""
+    import sqlite3
+
+    url = _task_cell_gradebook(tmp_path / "gradebook.db")
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as con:
+        (revision,), = con.execute("SELECT version_num FROM alembic_version").fetchall()
+    assert revision == gradebook.SCHEMA_REVISION
+
+
+def test_another_schema_is_refused_clearly(tmp_path):
+    """A gradebook of another schema revision, or one lacking a column the row reads use, is
+    refused with a message that says which and what to do, never read wrongly."""
+    import shutil
+    import sqlite3
+
+    url = _task_cell_gradebook(tmp_path / "gradebook.db")
+    older = tmp_path / "older.db"
+    shutil.copyfile(url.removeprefix("sqlite:///"), older)
+    with sqlite3.connect(older) as con:
+        con.execute("UPDATE alembic_version SET version_num = '724cde206c17'")
+    with pytest.raises(GradebookError, match="schema revision 724cde206c17.*nbgrader db upgrade"):
+        Gradebook(older)
+    lacking = tmp_path / "lacking.db"
+    shutil.copyfile(url.removeprefix("sqlite:///"), lacking)
+    with sqlite3.connect(lacking) as con:
+        con.execute("ALTER TABLE grade DROP COLUMN extra_credit")
+    with pytest.raises(GradebookError, match="lacks grade.extra_credit"):
+        Gradebook(lacking)

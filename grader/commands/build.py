@@ -6,8 +6,13 @@ import argparse
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..course import BuildError, build, build_editions
+    from ..course import BuildError, assignments, build, build_editions
 
+    unknown = [a for a in args.assignment if a not in assignments()]
+    if unknown:  # said at once, before nbgrader starts
+        print(f"Build failed. Unknown assignment(s): {', '.join(unknown)}. Available: "
+              f"{', '.join(assignments()) or 'none'} (folders of solutions/).")
+        return 1
     try:
         result = build(assignment_ids=args.assignment or None)
         editions = build_editions(assignment_ids=args.assignment or None)

@@ -13,11 +13,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-
-def _records(args: argparse.Namespace):
-    from ..tracks import Records, load_roleplay_results
-
-    return Records(args.gradebook, load_roleplay_results(args.roleplay_db))
+from .tracks import common_options, records
 
 
 def run_certificates(args: argparse.Namespace) -> int:
@@ -31,7 +27,7 @@ def run_certificates(args: argparse.Namespace) -> int:
         return 1
     try:
         tracks = load_manifest(args.manifest)
-        with _records(args) as rec:
+        with records(args) as rec:
             certs = issue(rec, tracks, Path(args.out), issued=issued, track_ids=args.track or None)
             cohort = len(rec.learners())
     except TrackError as exc:
@@ -48,12 +44,13 @@ def run_certificates(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from ..certificates import verify
+    from ..certificates import parse_code, verify
     from ..tracks import TrackError, load_manifest
 
     try:
+        parse_code(args.code)  # a mistyped code is told at once, before the records are read
         tracks = load_manifest(args.manifest)
-        with _records(args) as rec:
+        with records(args) as rec:
             cert = verify(args.code, rec, tracks)
     except TrackError as exc:
         print(f"academy verify: {exc}", file=sys.stderr)
@@ -70,23 +67,15 @@ def run_verify(args: argparse.Namespace) -> int:
     return 0
 
 
-def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--manifest", help="track manifest (default: datasets/tracks.yaml)")
-    p.add_argument("--gradebook", help="nbgrader gradebook: a path or database URL "
-                                       "(default: gradebook.db in the course folder)")
-    p.add_argument("--roleplay-db", dest="roleplay_db",
-                   help="role-play studio database (default: the studio's own)")
-
-
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("certificates", help="write a PDF certificate for every learner who completed a track")
     p.add_argument("--out", default="certificates", help="folder for the PDFs (default: ./certificates)")
     p.add_argument("--track", action="append", help="only this track (repeatable; default: all)")
     p.add_argument("--date", help="issue date, YYYY-MM-DD (default: today, UTC)")
-    _common(p)
+    common_options(p)
     p.set_defaults(func=run_certificates)
 
     p = sub.add_parser("verify", help="check a certificate's verification code against the gradebook")
     p.add_argument("code", help="the code printed on the certificate, e.g. AGT-20261201-7KQ2-M9XD-C4RT")
-    _common(p)
+    common_options(p)
     p.set_defaults(func=run_verify)

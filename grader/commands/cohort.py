@@ -20,7 +20,7 @@ DEFAULT_COURSE = "cohort"
 
 def _ws(args: argparse.Namespace):
     from ..gradebook import from_cli
-    from ..workflow import Workspace
+    from ..workspace import Workspace
 
     return Workspace(Path(args.course), source=Path(args.source) if args.source else None,
                      exchange_dir=Path(args.exchange) if getattr(args, "exchange", None) else None,
@@ -112,14 +112,14 @@ def run_roster(args: argparse.Namespace) -> int:
 
 
 def run_release(args: argparse.Namespace) -> int:
-    from ..course import BuildError
-    from ..workflow import release, roster
-
     ws = _ws(args)
     problem = _check_assignment(ws, args.assignment)
     if problem:
         print(problem, file=sys.stderr)
         return 1
+    from ..course import BuildError
+    from ..workflow import release, roster
+
     ws.root.mkdir(parents=True, exist_ok=True)
     bar = _bar(1, f"Releasing {args.assignment}", args.quiet, unit="step")
     try:
@@ -142,13 +142,13 @@ def run_release(args: argparse.Namespace) -> int:
 
 
 def run_collect(args: argparse.Namespace) -> int:
-    from ..workflow import collect
-
     ws = _ws(args)
     problem = _need_course(ws, "collect") or _check_assignment(ws, args.assignment)
     if problem:
         print(problem, file=sys.stderr)
         return 1
+    from ..workflow import collect
+
     if getattr(args, "zip", None):  # files downloaded from an LMS: grader.zipcollect
         from ..zipcollect import zip_collect
 
@@ -165,13 +165,12 @@ def run_collect(args: argparse.Namespace) -> int:
 
 
 def run_autograde(args: argparse.Namespace) -> int:
-    from ..autograding import grade_cohort
-
     ws = _ws(args)
     problem = _need_course(ws, "collect and autograde") or _check_assignment(ws, args.assignment)
     if problem:
         print(problem, file=sys.stderr)
         return 1
+    from ..autograding import grade_cohort
     from ..sandbox import SandboxUnavailable
 
     ids = _learners(ws, args, args.assignment)
@@ -194,13 +193,13 @@ def run_autograde(args: argparse.Namespace) -> int:
 
 
 def run_feedback(args: argparse.Namespace) -> int:
-    from ..workflow import feedback
-
     ws = _ws(args)
     problem = _need_course(ws, "autograde and send feedback") or _check_assignment(ws, args.assignment)
     if problem:
         print(problem, file=sys.stderr)
         return 1
+    from ..workflow import feedback
+
     ids = _learners(ws, args, args.assignment)
     bar = _bar(len(ids), f"Feedback for {args.assignment}", args.quiet)
     rows = feedback(ws, args.assignment, ids, release_it=not args.no_release, on_each=lambda: bar.update(1))
@@ -210,19 +209,19 @@ def run_feedback(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from ..workflow import export, learner_table
-
     ws = _ws(args)
     problem = _need_course(ws, "export")
     if problem:
         print(problem, file=sys.stderr)
         return 1
+    from ..workflow import export, roster
+
     out = Path(args.out) if args.out else ws.root / "export"
     bar = _bar(1, "Exporting grades", args.quiet, unit="step")
     files = export(ws, out)
     bar.update(1)
     bar.close()
-    print(f"\nExported grades of {len(learner_table(ws.db_url))} learner(s):")
+    print(f"\nExported grades of {len(roster(ws))} learner(s):")
     print(f"  {files['grades']}     nbgrader's CSV, one row per learner and assignment")
     print(f"  {files['questions']}  one row per learner, assignment and question")
     print(f"  {files['xlsx']}     Excel workbook for HR: Summary, Assignments, Questions")

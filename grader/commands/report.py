@@ -15,9 +15,8 @@ from .. import paths
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..analytics.report import format_time, generated_at, load, write_report
     from ..gradebook import check_reachable, exists, from_cli
-    from ..workflow import Workspace
+    from ..workspace import Workspace
 
     gradebook = from_cli(args.gradebook)
     course = Path(args.course) if args.course else next(
@@ -31,6 +30,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"No gradebook in {course}. Give the cohort folder with --course DIR, or run "
               "`academy demo` to make a sample cohort first.", file=sys.stderr)
         return 1
+    from ..analytics.report import format_time, generated_at, load, write_report
+
     t0 = time.time()
     data = load(ws, roleplay_db=Path(args.roleplay_db) if args.roleplay_db else None,
                 check_dirs=[Path(c) for c in args.checks or []])

@@ -16,9 +16,9 @@ import sys
 MARK = {"met": "[x]", "pending": "[~]", "remaining": "[ ]"}
 
 
-def _records(args: argparse.Namespace):
+def records(args: argparse.Namespace):
     """Records from --gradebook, or else the cohort workspace's gradebook (--course, as for the
-    other cohort commands)."""
+    other cohort commands). Also used by ``academy certificates`` and ``verify``."""
     from pathlib import Path
 
     from ..gradebook import from_cli
@@ -59,7 +59,7 @@ def run_progress(args: argparse.Namespace) -> int:
             tracks = [t for t in tracks if t.id == args.track]
             if not tracks:
                 raise TrackError(f"No track '{args.track}' in the manifest.")
-        with _records(args) as rec:
+        with records(args) as rec:
             result = progress(args.learner, rec, tracks)
             name = rec.learner_name(args.learner)
     except TrackError as exc:
@@ -80,7 +80,7 @@ def run_candidates(args: argparse.Namespace) -> int:
 
     try:
         tracks = load_manifest(args.manifest)
-        with _records(args) as rec:
+        with records(args) as rec:
             done = candidates(rec, tracks, args.track)
             names = {p.learner: rec.learner_name(p.learner) for p in done}
             cohort = len(rec.learners())
@@ -127,7 +127,8 @@ def run_tracks(args: argparse.Namespace) -> int:
     return 1 if problems and args.strict else 0
 
 
-def _common(p: argparse.ArgumentParser, records: bool = True) -> None:
+def common_options(p: argparse.ArgumentParser, records: bool = True) -> None:
+    """--manifest and, with ``records``, where the gradebook and role-play scores are."""
     p.add_argument("--manifest", help="track manifest (default: datasets/tracks.yaml)")
     if records:
         p.add_argument("--course", default="cohort",
@@ -143,16 +144,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("learner", help="the learner's nbgrader student id")
     p.add_argument("--track", help="only this track (agent or leadership)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    _common(p)
+    common_options(p)
     p.set_defaults(func=run_progress)
 
     p = sub.add_parser("candidates", help="learners who completed the leadership track (promotion candidates)")
     p.add_argument("--track", default="leadership", help="track to list completions for (default: leadership)")
     p.add_argument("--csv", action="store_true", help="CSV output for a spreadsheet")
-    _common(p)
+    common_options(p)
     p.set_defaults(func=run_candidates)
 
     p = sub.add_parser("tracks", help="show the track manifest and check what it refers to")
     p.add_argument("--strict", action="store_true", help="exit 1 when a reference points at nothing")
-    _common(p, records=False)
+    common_options(p, records=False)
     p.set_defaults(func=run_tracks)

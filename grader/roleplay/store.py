@@ -318,6 +318,10 @@ class RolePlayStore:
                                            f"{version})")
 
     # ------------------------------------------------------------------ reading
+    _TYPES = {**dict.fromkeys(("critical_failed", "passed", "critical"), bool),
+              **dict.fromkeys(("total", "raw_total", "points", "weight"), float),
+              **dict.fromkeys(("version", "scorecard_version"), int)}
+
     def _frame(self, sql: str, params: tuple = (), columns: list[str] | None = None):
         import pandas as pd
 
@@ -326,15 +330,9 @@ class RolePlayStore:
                 df = pd.DataFrame(columns=columns or [])
             else:
                 df = pd.read_sql_query(sql, con, params=params)
-        for col in ("critical_failed", "passed", "critical"):
+        for col, kind in self._TYPES.items():
             if col in df:
-                df[col] = df[col].astype(bool)
-        for col in ("total", "raw_total", "points", "weight"):
-            if col in df:
-                df[col] = df[col].astype(float)
-        for col in ("version", "scorecard_version"):
-            if col in df:
-                df[col] = df[col].astype("int64")
+                df[col] = df[col].astype("int64" if kind is int else kind)
         if "saved_at" in df:
             df["saved_at"] = pd.to_datetime(df["saved_at"], utc=True, format="ISO8601")
         return df
@@ -347,6 +345,22 @@ class RolePlayStore:
         cols = ", ".join(RESULT_COLUMNS)
         return self._frame(f"SELECT {cols} FROM ({self._LATEST}) ORDER BY row_id", (),
                            RESULT_COLUMNS)
+
+    def result_rows(self) -> list[dict]:
+        """:meth:`results` as plain dicts (``saved_at`` as its ISO text), read without pandas:
+        for commands that look at a few scores (``academy progress``) and must start quickly."""
+        cols = ", ".join(RESULT_COLUMNS)
+        with self._connect(write=False) as con:
+            if con is None:
+                return []
+            cur = con.execute(f"SELECT {cols} FROM ({self._LATEST}) ORDER BY row_id")
+            names = [d[0] for d in cur.description]
+            rows = [dict(zip(names, r)) for r in cur.fetchall()]
+        for row in rows:
+            for col, kind in self._TYPES.items():
+                if col in row and row[col] is not None:
+                    row[col] = kind(row[col])
+        return rows
 
     def history(self, score_id: str | None = None):
         """Every version ever saved (of one score, or of all), with what each superseded."""
