@@ -12,20 +12,41 @@ from __future__ import annotations
 
 import csv
 import random
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
+from ..i18n import N_
+
 AS_OF = date(2024, 4, 1)
 
+class _Rules(Mapping):
+    """The rules' texts, in the course's current language whenever they are read."""
+
+    def __init__(self, texts: dict[str, str]):
+        self._texts = texts
+
+    def __getitem__(self, key: str) -> str:
+        from ..i18n import _
+
+        return _(self._texts[key])
+
+    def __iter__(self):
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+
 #: The course's promotion rules for agent -> team leader (stated in Module 5 and the README).
-PROMOTION_RULES = {
-    "tenure": "at least 24 months with the centre",
-    "performance": "QA average of at least 85 over the last 6 months and KPI targets met in at "
-                   "least 5 of those 6 months",
-    "conduct": "no written warning in the last 12 months (integrity comes before every rule: "
-               "an agent who altered a record or a score is not a candidate)",
-    "programme": "leadership track complete",
-}
+PROMOTION_RULES = _Rules({
+    "tenure": N_("at least 24 months with the centre"),
+    "performance": N_("QA average of at least 85 over the last 6 months and KPI targets met in at "
+                      "least 5 of those 6 months"),
+    "conduct": N_("no written warning in the last 12 months (integrity comes before every rule: "
+                  "an agent who altered a record or a score is not a candidate)"),
+    "programme": N_("leadership track complete"),
+})
 
 COMPETENCIES = ("communication", "customer_focus", "product_knowledge", "stress_tolerance",
                 "coaching", "coordination", "data_analysis", "case_analysis", "planning")
