@@ -445,6 +445,28 @@ def build_exercise_sources(target: Path, lang: str = "zh-CN") -> tuple[list[str]
     return built, found
 
 
+def edition_source(lang: str = "zh-CN") -> Path:
+    """nbgrader's source folder for a translated edition (``build/<lang>/solutions``), made from
+    ``solutions/`` and the translations; remade whenever either is newer. A cohort taught in
+    that language is released and graded from here (``academy --lang zh-CN release …``)."""
+    target = paths.ROOT / "build" / lang / "solutions"
+    inputs = [p for nb in english_exercises() for p in nb.parent.iterdir() if p.is_file()]
+    stamp = target / ".made"
+    newest = max((p.stat().st_mtime for p in inputs), default=0)
+    if not stamp.exists() or stamp.stat().st_mtime < newest:
+        target.mkdir(parents=True, exist_ok=True)
+        ids, found = build_exercise_sources(target, lang)
+        if found:
+            raise TranslationError("\n".join(map(str, found)))
+        for old in target.iterdir():
+            if old.is_dir() and old.name not in ids:
+                import shutil
+
+                shutil.rmtree(old)
+        stamp.touch()
+    return target
+
+
 def all_problems(lang: str = "zh-CN") -> list[Problem]:
     """Problems in every translation there is, plus every English notebook without one."""
     found = []

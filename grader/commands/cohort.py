@@ -18,11 +18,29 @@ from .. import paths
 DEFAULT_COURSE = "cohort"
 
 
-def _ws(args: argparse.Namespace):
+def edition_source(args: argparse.Namespace, edition: bool = True) -> Path | None:
+    """--source, else the course's own: solutions/ in English, its translated edition otherwise
+    (``academy --lang zh-CN release …`` releases the zh-CN exercises). Commands that only need
+    the assignments' ids and questions (the same in every edition) pass ``edition=False``."""
+    if getattr(args, "source", None):
+        return Path(args.source)
+    if not edition:
+        return None
+    from ..i18n import current_language
+
+    lang = current_language()
+    if lang == "en":
+        return None
+    from ..notebook_translations import edition_source
+
+    return edition_source(lang)
+
+
+def _ws(args: argparse.Namespace, edition: bool = False):
     from ..gradebook import from_cli
     from ..workspace import Workspace
 
-    return Workspace(Path(args.course), source=Path(args.source) if args.source else None,
+    return Workspace(Path(args.course), source=edition_source(args, edition),
                      exchange_dir=Path(args.exchange) if getattr(args, "exchange", None) else None,
                      gradebook=from_cli(getattr(args, "gradebook", None)))
 
@@ -111,9 +129,34 @@ def run_roster(args: argparse.Namespace) -> int:
     return summarise(rows, f"Roster of {ws.root} ({len(rows)} learners):")
 
 
+EDITION_FILE = Path(".academy") / "edition"
+
+
+def _edition_problem(ws) -> str | None:
+    """A cohort is taught in one edition: the first release records its language, and a release
+    in another language is refused (its learners would get a mix)."""
+    from ..i18n import current_language
+
+    lang, mark = current_language(), ws.root / EDITION_FILE
+    if mark.exists():
+        recorded = mark.read_text(encoding="utf-8").strip()
+        if recorded and recorded != lang:
+            return (f"This cohort ({ws.root}) is taught in the {recorded} edition, and this release "
+                    f"would be {lang}. Run it with --lang {recorded}, or use a new --course folder.")
+    else:
+        mark.parent.mkdir(parents=True, exist_ok=True)
+        mark.write_text(lang + "\n", encoding="utf-8")
+    return None
+
+
 def run_release(args: argparse.Namespace) -> int:
-    ws = _ws(args)
+    ws = _ws(args, edition=True)
     problem = _check_assignment(ws, args.assignment)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    ws.root.mkdir(parents=True, exist_ok=True)
+    problem = _edition_problem(ws)
     if problem:
         print(problem, file=sys.stderr)
         return 1

@@ -125,7 +125,9 @@ def run_formgrader(args: argparse.Namespace) -> int:
     from ..workspace import Workspace
 
     course = Path(args.course)
-    ws = Workspace(course, source=Path(args.source) if args.source else None,
+    from .cohort import edition_source
+
+    ws = Workspace(course, source=edition_source(args),
                    gradebook=from_cli(args.gradebook))
     problem = check_reachable(ws.db_url)
     if problem:
