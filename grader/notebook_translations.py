@@ -464,6 +464,11 @@ def edition_source(lang: str = "zh-CN") -> Path:
 
                 shutil.rmtree(old)
         stamp.touch()
+        import os
+        import time
+
+        t = max(time.time(), newest)  # never older than what it was made from
+        os.utime(stamp, (t, t))
     return target
 
 
