@@ -132,9 +132,14 @@ def test_make_lab_serves_the_learner_copy():
     out = subprocess.run(["make", "-n", "lab", "LEARNER_DIR=/tmp/somewhere", "STAMP=Makefile"],
                          cwd=paths.ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    assert "academy workspace --dir /tmp/somewhere" in out.stdout
-    assert "--ServerApp.root_dir=/tmp/somewhere" in out.stdout
-    assert "--ServerApp.root_dir=. " not in out.stdout
+    assert "academy lab --dir /tmp/somewhere" in out.stdout  # it updates the copy, then serves it
+    import argparse
+
+    from grader.commands.lab import lab_command
+
+    cmd = lab_command(Path("/tmp/somewhere"), argparse.Namespace(port=None, no_browser=True, token=None))
+    assert "--ServerApp.root_dir=/tmp/somewhere" in cmd
+    assert not [a for a in cmd if a.startswith("--ServerApp.root_dir=") and a != "--ServerApp.root_dir=/tmp/somewhere"]
 
 
 def test_each_language_gets_its_own_edition_only(tmp_path):
