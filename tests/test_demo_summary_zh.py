@@ -108,3 +108,15 @@ def test_counts_are_singular_and_plural_in_english():
     assert text.startswith("Cohort summary: 3 learners and 3 assignments;")
     row = next(line for line in text.splitlines() if line.startswith("learner003"))
     assert row.split()[2:4] == ["leadership", "average"] and row.split()[-2] == "waiting"
+
+
+def test_a_chinese_demo_cohort_has_chinese_names_and_is_otherwise_the_same():
+    """Does the zh-CN demo's cohort differ from the English one only in its (Chinese) names?"""
+    from grader.analytics.report import person_name
+    from grader.synthetic.learners import make_learners
+
+    en, zh = make_learners(24), make_learners(24, lang="zh-CN")
+    assert [(l.id, l.profile, l.track) for l in zh] == [(l.id, l.profile, l.track) for l in en]
+    names = [person_name(l.first_name, l.last_name) for l in zh]
+    assert len(set(names)) == 24 and all(english_pairs(n) == [] and "\u4e00" <= n[0] <= "\u9fff" for n in names)
+    assert person_name("梅", "王") == "王梅" and person_name("Mei", "Wang") == "Mei Wang"

@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     print(_("2/5 Setting up the course workspace in {folder} (nbgrader gradebook: gradebook.db) …")
           .format(folder=ws.root))
     prepare(ws, ids)
-    learners = make_learners(args.learners, seed=args.seed)
+    learners = make_learners(args.learners, seed=args.seed, lang=i18n.current_language())
     add_learners(ws, learners)
 
     tracks = _tracks()
