@@ -25,6 +25,9 @@ from grader.tracks import load_manifest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from academy_testing import ROOT, english_pairs, visible_text  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from test_report_escaping import SCRIPT, assert_inert, escaped, hostile_cohort, hostile_store  # noqa: E402,F401
+
 MODULES = ["01-service-standards", "02-emotion-management-agent"]
 FAMILY, GIVEN = "王张刘陈李赵孙吴周徐", "梅磊涛明娜晗萍强凯芳"
 
@@ -145,3 +148,16 @@ def test_academy_report_lang_zh_cn_writes_a_chinese_report(tmp_path):
     assert english_pairs(text) == [], "\n".join(english_pairs(text))
     assert "坐席路径" in text and "模块 2 · 情绪管理（坐席）" in text
     assert "没有角色扮演数据" in text
+
+
+def test_chinese_reports_escape_learner_and_rater_text(chinese, hostile_store):
+    """With the Chinese catalog's sentences (which may carry <b>), do names and notes typed by
+    learners and raters still show as text in both reports?"""
+    from grader.roleplay.calibration import calibrate_store
+    from grader.roleplay.report import render_html
+
+    store, cards = hostile_store
+    for page in (render(hostile_cohort(store)), render_html(calibrate_store(store, cards=cards))):
+        assert '<html lang="zh-CN">' in page
+        assert_inert(page)
+        assert escaped(SCRIPT) in page
