@@ -1,13 +1,16 @@
-"""Helpers for tests that serve pages on localhost (imported by conftest.py and browser tests)."""
+"""Helpers for tests that serve pages on localhost (imported by conftest.py and browser tests),
+and for tests that look for English left in a Chinese page."""
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -130,3 +133,53 @@ def fontconfig_without_cjk(folder: Path) -> dict:
                     + f"  <cachedir>{folder / 'fontconfig-cache'}</cachedir>\n</fontconfig>\n",
                     encoding="utf-8")
     return {**os.environ, "FONTCONFIG_FILE": str(conf)}
+
+
+# --------------------------------------------------------------------------- English left in Chinese
+# What a trainer reads of a zh-CN page or printout, with the code in it taken out: ids (a token
+# with a digit, _, / or a backslash, a . or : inside it, or starting with --: learner001, q1_2,
+# 01-service-standards, customer-call.v1, report.html, --force, ICC(A,1)), <code> and `code`, and
+# `academy <command>` names. A hyphenated word stays a word.
+_ID = re.compile(r"\S*(?:\d|[_/\\]|[.:@](?=\w)|--)\S*")
+_COMMAND = re.compile(r"\bacademy\s+[a-z][a-z-]*\b")
+_PAIR = re.compile(r"[A-Za-z][A-Za-z']*[ \t\u00a0]+[A-Za-z]+")  # two words on one line of one element
+
+
+class _Visible(HTMLParser):
+    """A page's visible text (no <style>, <script> or <code>), with <title> and alt texts."""
+
+    SKIP = {"style", "script", "code"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.depth += tag in self.SKIP
+        self.parts += [v for k, v in attrs if k in ("alt", "title") and v]
+
+    def handle_endtag(self, tag):
+        self.depth -= tag in self.SKIP
+
+    def handle_data(self, data):
+        if not self.depth:
+            self.parts.append(data)
+
+
+def visible_text(page: str) -> str:
+    parser = _Visible()
+    parser.feed(page)
+    parser.close()
+    return "\n".join(parser.parts)
+
+
+def english_pairs(text: str, ui_labels: bool = False) -> list[str]:
+    """Runs of two English words in ``text`` once code and ids are taken out, each with its
+    context. ``ui_labels``: also take out “quoted” labels of tools that are only in English."""
+    text = re.sub(r"`[^`]*`", " ", text)
+    if ui_labels:
+        text = re.sub(r"“[\x00-\x7f]*”", " ", text)
+    text = _ID.sub(" ", _COMMAND.sub(" ", text))
+    return [f"{m.group(0)!r} in …{text[max(0, m.start() - 40):m.end() + 40]!r}…"
+            for m in _PAIR.finditer(text)]

@@ -86,7 +86,7 @@ def test_demo_summary_gives_the_engines_pass_or_fail():
         assert words[-5] == str(states.count("met"))
     assert ("Agent track (2 learners): passed all their assignments: 1; waiting for written answers "
             "to be marked: 0; not passed yet: 1.") in summary
-    assert ("Leadership track (1 learners): passed all their assignments: 0; waiting for written "
+    assert ("Leadership track (1 learner): passed all their assignments: 0; waiting for written "
             "answers to be marked: 1; not passed yet: 0.") in summary
     assert "academy candidates" in summary and "Role-plays" in summary
 

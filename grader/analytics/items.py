@@ -19,6 +19,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import i18n
+from ..i18n import _
+
 KELLEY = 0.27
 
 
@@ -118,19 +121,19 @@ def _pearson(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def flag(stats: pd.DataFrame) -> pd.Series:
-    """A plain-words verdict per item for the report."""
+    """A plain-words verdict per item for the report (in the current language)."""
     def one(r) -> str:
         if np.isnan(r.difficulty):
-            return "no data"
+            return _("no data")
         notes = []
         if r.difficulty >= 0.95:
-            notes.append("almost everyone gets it right")
+            notes.append(_("almost everyone gets it right"))
         elif r.difficulty <= 0.25:
-            notes.append("very hard: check the teaching or the key")
+            notes.append(_("very hard: check the teaching or the key"))
         if not np.isnan(r.upper_lower_d) and r.upper_lower_d < 0:
-            notes.append("weaker learners do better: check the key and the wording")
+            notes.append(_("weaker learners do better: check the key and the wording"))
         elif (not np.isnan(r.item_rest_r) and r.item_rest_r < 0.2) or \
                 (not np.isnan(r.upper_lower_d) and r.upper_lower_d < 0.2):
-            notes.append("separates strong from weak learners poorly")
-        return "; ".join(notes) or "fine"
+            notes.append(_("separates strong from weak learners poorly"))
+        return i18n.join(notes, "clause") or _("fine")
     return stats.apply(one, axis=1)

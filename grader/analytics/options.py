@@ -156,19 +156,23 @@ _OPTION_ROW = re.compile(r"^\|\s*(?:\*\*)?([A-Z])(?:\*\*)?\s*\|\s*(.+?)\s*\|", r
 WORDING_CHARS = 140  # longer wording is shortened with "…" in the report
 
 
-def option_wording(source: Path) -> dict[str, dict[str, tuple[str, str]]]:
+def option_wording(source: Path, lang: str | None = None) -> dict[str, dict[str, tuple[str, str]]]:
     """{question: {OPTION: (label, wording)}} for the choice and pick-all questions of an
     assignment's source notebooks: the option as the learner writes it (``label``: the letter, or a
     listed option's own spelling such as ``'communication'``) and the text the question shows for
     it (``wording``; empty when the question lists none, e.g. options that are line numbers).
-    Keys are normalised as :func:`option_table` normalises answers (trimmed, upper case)."""
+    Keys are normalised as :func:`option_table` normalises answers (trimmed, upper case).
+
+    ``lang`` (e.g. ``"zh-CN"``, the report's language): the wording of that edition of the
+    notebook where it has an up-to-date translation (:mod:`grader.notebook_translations`; options
+    keep their letters and order in every edition), else the source's own."""
     import nbformat
 
     from ..nbgrader_ext import question_specs
 
     out: dict[str, dict[str, tuple[str, str]]] = {}
     for path in sorted(source.glob("*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
+        nb = _edition(path, lang) or nbformat.read(path, as_version=4)
         specs = question_specs(nb)
         text: list[str] = []  # the markdown since the previous question's answer cell
         for cell in nb.cells:
@@ -184,6 +188,21 @@ def option_wording(source: Path) -> dict[str, dict[str, tuple[str, str]]]:
                 out[name] = _wording(check.get("options"), "\n\n".join(text))
             text = []
     return out
+
+
+def _edition(path: Path, lang: str | None):
+    """The ``lang`` edition of an English source notebook, or None (English, no translation file,
+    an edition already, or a translation that is out of date)."""
+    from .. import i18n, notebook_translations as nt
+
+    lang = i18n.normalize(lang)
+    if not lang or lang not in nt.TRANSLATED or nt.is_edition(path) \
+            or not nt.translation_file(path, lang).exists():
+        return None
+    try:
+        return nt.translate(path, lang)
+    except (nt.TranslationError, OSError, ValueError):
+        return None
 
 
 def _wording(options: Any, text: str) -> dict[str, tuple[str, str]]:

@@ -10,6 +10,11 @@ anywhere with no network and no other files. :func:`load` gathers the data from 
 workspace; :func:`render` only shapes tables and fills the Jinja2 template
 ``grader/templates/cohort_report.html.j2`` (autoescaped: every name, id and answer a learner or
 rater typed is shown as text, never run as markup), so it is also used on synthetic data.
+
+Every word of it is in the current language (:mod:`grader.i18n`: ``academy --lang zh-CN report``):
+the template's sentences through the catalog, the tables' headers and the charts' labels through
+:func:`_`, track and assignment titles as :mod:`grader.tracks` loads them, and the charts drawn with
+a font that has Chinese glyphs (:func:`grader.i18n.chart_fonts`).
 """
 from __future__ import annotations
 
@@ -30,6 +35,8 @@ from . import items as item_stats_mod
 from . import options as options_mod
 from . import risk as risk_mod
 from . import scores as scores_mod
+from .. import i18n
+from ..i18n import N_, _
 from ..templating import chart_label
 
 
@@ -39,7 +46,7 @@ class CohortData:
 
     table: pd.DataFrame                       # grade_table(): learner, assignment, question, …
     people: pd.DataFrame                      # learner, first_name, last_name
-    title: str = "Cohort report"
+    title: str | None = None                  # "Cohort report" in the report's language if None
     answers: pd.DataFrame | None = None       # learner, assignment, question, answer
     kinds: dict[str, str] = field(default_factory=dict)
     keys: dict[str, Any] = field(default_factory=dict)
@@ -75,12 +82,12 @@ def load(ws, roleplay_db: Path | None = None, check_dirs: list[Path] | None = No
     with Gradebook(ws.db_url) as gb:
         table = gb.grades()
         people = gb.learners()[["learner", "first_name", "last_name"]]
-    data = CohortData(table, people, title=f"Cohort report · {ws.root.resolve().name}")
+    data = CohortData(table, people, title=_("Cohort report · {name}").format(name=ws.root.resolve().name))
     for aid in sorted(table.assignment.unique()):
         k, key = options_mod.answer_keys(ws.source_dir / aid)
         data.kinds.update(k)
         data.keys.update(key)
-        data.wording.update(options_mod.option_wording(ws.source_dir / aid))
+        data.wording.update(options_mod.option_wording(ws.source_dir / aid, i18n.current_language()))
     data.answers = options_mod.read_answers(ws.root)
     data.checks = risk_mod.read_check_logs([ws.submitted] + list(check_dirs or []))
     data.roleplay, data.calibration = _roleplay(roleplay_db, data.notes)
@@ -90,7 +97,7 @@ def load(ws, roleplay_db: Path | None = None, check_dirs: list[Path] | None = No
 
         data.tracks = load_manifest(manifest) if manifest or _default_manifest().exists() else None
     except Exception as exc:  # noqa: BLE001 - the report works without tracks
-        data.notes.append(f"Tracks not shown: {exc}")
+        data.notes.append(_("Tracks not shown: {error}").format(error=exc))
     return data
 
 
@@ -114,12 +121,15 @@ def read_unsandboxed(root: Path, notes: list[str] | None = None) -> list[tuple[s
         elif sandboxed is not True:
             unknown.append(pair)
     if notes is not None:
-        for pairs, what in ((unreadable, "could not be read"),
-                            (unknown, "do not say whether the sandbox was used (graded before it existed)")):
+        for pairs, what in ((unreadable, N_("The grading records of {n} submission(s) could not be read: "
+                                            "{listed}. Regrade them with `academy autograde ASSIGNMENT "
+                                            "--force`.")),
+                            (unknown, N_("The grading records of {n} submission(s) do not say whether "
+                                         "the sandbox was used (graded before it existed): {listed}. "
+                                         "Regrade them with `academy autograde ASSIGNMENT --force`."))):
             if pairs:
-                listed = ", ".join(f"{lid} {aid}" for lid, aid in pairs[:10]) + (" …" if len(pairs) > 10 else "")
-                notes.append(f"The grading records of {len(pairs)} submission(s) {what}: {listed}. "
-                             "Regrade them with `academy autograde ASSIGNMENT --force`.")
+                listed = i18n.join(f"{lid} {aid}" for lid, aid in pairs[:10]) + (" …" if len(pairs) > 10 else "")
+                notes.append(_(what).format(n=len(pairs), listed=listed))
     return out
 
 
@@ -133,7 +143,7 @@ def _roleplay(db: Path | None, notes: list[str]):
     try:
         from ..roleplay.store import RolePlayStore, default_db_path
     except ImportError:
-        notes.append("The role-play studio is not installed: no role-play data.")
+        notes.append(_("The role-play studio is not installed: no role-play data."))
         return None, []
     db = Path(db) if db else default_db_path()
     if not db.exists():
@@ -148,7 +158,7 @@ def _roleplay(db: Path | None, notes: list[str]):
             try:
                 cal.append((card, calibrate_store(store, calls=sorted(g.call_id.unique())).summary()))
             except (ValueError, KeyError) as exc:
-                cal.append((card, f"no calibration yet: {exc}"))
+                cal.append((card, _("no calibration yet: {error}").format(error=exc)))
     except ImportError:
         pass
     return results, cal
@@ -174,6 +184,32 @@ def _plt():
     return plt
 
 
+def _chart_language() -> None:
+    """Charts that can draw the report's language: a CJK font after the default one (once per
+    report; ``academy --lang`` has done it already, ``ACADEMY_LANG`` alone has not)."""
+    if i18n.current_language() != i18n.DEFAULT:
+        i18n.chart_fonts()
+
+
+# Table headers, by the column names the code uses; shown in the report's language.
+HEADERS = {
+    "assignment": N_("assignment"), "title": N_("title"), "for": N_("for"), "submitted": N_("submitted"),
+    "share": N_("share"), "awaiting manual grading": N_("awaiting manual grading"),
+    "mean score %": N_("mean score %"), "track": N_("track"), "learners taking it": N_("learners taking it"),
+    "learners complete": N_("learners complete"), "share complete": N_("share complete"),
+    "item": N_("item"), "n": N_("n"), "difficulty": N_("difficulty"), "item-rest r": N_("item-rest r"),
+    "D": N_("D"), "verdict": N_("verdict"), "learner": N_("learner"), "name": N_("name"),
+    "reasons": N_("reasons"), "score": N_("score"), "expected": N_("expected"),
+    "scenario_id": N_("scenario_id"), "scores": N_("scores"), "learners": N_("learners"),
+    "average total": N_("average total"), "critical_failed": N_("critical_failed"),
+}
+
+
+def _headers(df: pd.DataFrame) -> pd.DataFrame:
+    """The table with its column names in the report's language."""
+    return df.rename(columns={c: _(HEADERS[c]) for c in df.columns if c in HEADERS})
+
+
 def _cell(v: Any) -> str | list[str]:
     """A table cell as text: floats to two decimals, missing values as a dash, lists kept as lists."""
     if isinstance(v, (list, tuple)):
@@ -186,7 +222,9 @@ def _cell(v: Any) -> str | list[str]:
 
 
 def _table(df: pd.DataFrame) -> dict:
-    """A DataFrame as the template's table: column names and rows of text cells (escaped there)."""
+    """A DataFrame as the template's table: column names (in the report's language, see
+    :data:`HEADERS`) and rows of text cells (escaped there)."""
+    df = _headers(df)
     cols = [str(c) for c in df.columns]
     rows = [{c: _cell(v) for c, v in zip(cols, rec)} for rec in df.itertuples(index=False, name=None)]
     return {"columns": cols, "rows": rows, "flag": None}
@@ -200,7 +238,9 @@ def _completion(d: CohortData, per: pd.DataFrame, n: int) -> dict:
     # an assignment only some tracks list (a supervisor part) is counted against their learners
     on_track = learner_tracks(d.tracks, per[["learner", "assignment"]].drop_duplicates())
     expected = [_expected_learners(d.tracks, aid, on_track, n) for aid in sub.index]
+    titles = _assignment_titles(d.tracks)
     out = pd.DataFrame({"assignment": sub.index,
+                        **({"title": [titles.get(aid, "–") for aid in sub.index]} if titles else {}),
                         "for": [_tracks_listing(d.tracks, aid) for aid in sub.index],
                         "submitted": sub.values,
                         "share": (sub.values / [max(e, 1) for e in expected]),
@@ -209,11 +249,19 @@ def _completion(d: CohortData, per: pd.DataFrame, n: int) -> dict:
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(out) + 1))
     ax.barh(out.assignment, 100 * out.share, color="#3e7cb1")
     ax.set_xlim(0, 100)
-    ax.set_xlabel("% of the learners expected to take it who submitted")
+    # "%" as a value: a "% o" in the message itself would read as a printf conversion to gettext
+    ax.set_xlabel(_("{percent} of the learners expected to take it who submitted").format(percent="%"))
     ax.invert_yaxis()
     return {"chart": _png(fig),
             "table": _table(out.assign(share=lambda x: (100 * x.share).round(0).astype(int).astype(str) + "%")),
-            "tracks": _tracks(d), "tracks_explained": [COMPLETE_EXPLAINED, PASSED_EXPLAINED]}
+            "tracks": _tracks(d), "tracks_explained": [_(COMPLETE_EXPLAINED), _(PASSED_EXPLAINED)]}
+
+
+def _assignment_titles(tracks: list | None) -> dict[str, str]:
+    """{assignment id: its title} as the track manifest names it (in the report's language, as
+    grader.tracks loaded it); empty when no assignment has a title of its own."""
+    titles = {a.id: a.title for t in tracks or [] for a in t.assignments if a.title}
+    return titles
 
 
 def learner_tracks(tracks: list | None, submissions: pd.DataFrame) -> dict[str, str]:
@@ -230,7 +278,9 @@ def learner_tracks(tracks: list | None, submissions: pd.DataFrame) -> dict[str, 
 
 def _tracks_listing(tracks: list | None, aid: str) -> str:
     names = [t.title.replace(" track", "") for t in tracks or [] if aid in {a.id for a in t.assignments}]
-    return " and ".join(names) if names else "–"
+    if len(names) > 1:
+        return _("{names} and {last}").format(names=i18n.join(names[:-1]), last=names[-1])
+    return names[0] if names else "–"
 
 
 def _expected_learners(tracks: list | None, aid: str, on_track: dict[str, str], n: int) -> int:
@@ -240,14 +290,16 @@ def _expected_learners(tracks: list | None, aid: str, on_track: dict[str, str], 
     return sum(1 for t in on_track.values() if t in ids)
 
 
-# The per-track table's last column, and what it means (shown under the table).
-PASSED_COLUMN = "assignments passed, average per learner"
-PASSED_EXPLAINED = ("'Assignments passed, average per learner' is, for each learner on the track, the "
-                    "share of the track's assignments on which they reached the pass mark, averaged "
-                    "over the track's learners: a learner who passed 3 of 4 assignments counts as 75%.")
-COMPLETE_EXPLAINED = ("A learner is complete when they have met every requirement of the track "
-                      "(its assignments at their pass marks and its role-plays), by the same rule as "
-                      "the commands academy progress and academy candidates.")
+# The per-track table's last column, and what it means (shown under the table, translated there).
+PASSED_COLUMN = N_("assignments passed, average per learner")
+PASSED_EXPLAINED = N_("'Assignments passed, average per learner' is, for each learner on the track, the "
+                      "share of the track's assignments on which they reached the pass mark, averaged "
+                      "over the track's learners: a learner who passed 3 of 4 assignments counts as 75%.")
+COMPLETE_EXPLAINED = N_("A learner is complete when they have met every requirement of the track "
+                        "(its assignments at their pass marks and its role-plays), by the same rule as "
+                        "the commands academy progress and academy candidates.")
+HEADERS[PASSED_COLUMN] = PASSED_COLUMN
+
 
 
 def _tracks(d: CohortData) -> dict | None:
@@ -298,16 +350,17 @@ def _scores(per: pd.DataFrame) -> dict:
     avg = scores_mod.learner_averages(per=per)
     fig, axes = plt.subplots(1, 2, figsize=(12, 3.6), gridspec_kw={"wspace": 0.55})
     axes[0].hist(avg.dropna(), bins=np.arange(0, 105, 5), color="#3e7cb1", edgecolor="white")
-    axes[0].set_xlabel("learner's score (%)")
-    axes[0].set_ylabel("learners")
+    axes[0].set_xlabel(_("learner's score (%)"))
+    axes[0].set_ylabel(_("learners"))
     groups = [(a, g.percent.dropna().values) for a, g in per.groupby("assignment")]
-    axes[1].boxplot([v for _, v in groups], orientation="horizontal")
-    axes[1].set_yticks(range(1, len(groups) + 1), [a for a, _ in groups])
-    axes[1].set_xlabel("score on the assignment (%)")
+    axes[1].boxplot([v for _a, v in groups], orientation="horizontal")
+    axes[1].set_yticks(range(1, len(groups) + 1), [a for a, _v in groups])
+    axes[1].set_xlabel(_("score on the assignment (%)"))
     axes[1].invert_yaxis()
     q = avg.quantile([0.1, 0.25, 0.5, 0.75, 0.9])
-    line = (f"The median learner's score is {q[0.5]:.0f}% (middle half {q[0.25]:.0f}–{q[0.75]:.0f}%, "
-            f"10th–90th percentile {q[0.1]:.0f}–{q[0.9]:.0f}%).") if len(avg) else ""
+    line = _("The median learner's score is {median:.0f}% (middle half {q1:.0f}–{q3:.0f}%, "
+             "10th–90th percentile {p10:.0f}–{p90:.0f}%).").format(
+        median=q[0.5], q1=q[0.25], q3=q[0.75], p10=q[0.1], p90=q[0.9]) if len(avg) else ""
     return {"chart": _png(fig), "line": line}
 
 
@@ -336,8 +389,8 @@ def _items_figure(s: pd.DataFrame):
     ax.axhline(0.3, color="#9aa5b1", lw=0.8, ls="--")
     ax.axhline(0, color="#9aa5b1", lw=0.8)
     ax.scatter(s.difficulty, s.upper_lower_d, c=np.where(s.upper_lower_d < 0.2, "#d64545", "#3e7cb1"), s=18)
-    ax.set_xlabel("difficulty (share of points earned)")
-    ax.set_ylabel("discrimination D (upper − lower 27%)")
+    ax.set_xlabel(_("difficulty (share of points earned)"))
+    ax.set_ylabel(_("discrimination D (upper − lower 27%)"))
     ax.set_xlim(-ITEM_MARGIN, 1 + ITEM_MARGIN)
     low = min(-0.2, np.nanmin(s.upper_lower_d)) if s.upper_lower_d.notna().any() else -0.2
     ax.set_ylim(low - ITEM_MARGIN, 1 + ITEM_MARGIN)
@@ -347,12 +400,12 @@ def _items_figure(s: pd.DataFrame):
 
 def _options(d: CohortData) -> dict:
     if d.answers is None or d.answers.empty or not d.kinds:
-        return {"message": "No answers read from graded notebooks yet."}
+        return {"message": _("No answers read from graded notebooks yet.")}
     submitted = d.table.groupby(["assignment", "question"]).learner.nunique()
-    n_by_q = {q: int(n) for (_, q), n in submitted.items()}
+    n_by_q = {q: int(n) for (_a, q), n in submitted.items()}
     opts = options_mod.option_table(d.answers, d.kinds, d.keys, n_by_q)
     if opts.empty:
-        return {"message": "No multiple-choice questions answered yet."}
+        return {"message": _("No multiple-choice questions answered yet.")}
     from ..gradebook import natural_key
 
     questions = []
@@ -360,7 +413,7 @@ def _options(d: CohortData) -> dict:
     for q in sorted(groups, key=lambda x: natural_key(str(x))):  # q1_2 before q1_10
         g = groups[q]
         said = d.wording.get(str(q), {})
-        options = [{"option": said.get(str(o), (str(o), ""))[0], "text": said.get(str(o), ("", ""))[1],
+        options = [{"option": _option_label(said, o), "text": said.get(str(o), ("", ""))[1],
                     "count": int(k), "share": f"{100 * sh:.0f}%", "key": c is True}
                    for o, k, sh, c in zip(g.option, g["count"], g.share, g.correct)]
         top_wrong = g[g.correct == False]  # noqa: E712 - None means unknown
@@ -369,9 +422,27 @@ def _options(d: CohortData) -> dict:
             w = top_wrong.iloc[0]
             right = g[g.correct == True]["share"].max()  # noqa: E712
             if w.share >= right:
-                warn = said.get(str(w.option), (str(w.option), ""))[0]
-        questions.append({"question": str(q), "kind": str(g.kind.iloc[0]), "options": options, "warn": warn})
+                warn = _option_label(said, w.option)
+        kind = str(g.kind.iloc[0])
+        questions.append({"question": str(q), "kind": _(KINDS[kind]) if kind in KINDS else kind,
+                          "options": options, "warn": warn})
     return {"message": None, "questions": questions}
+
+
+# How the options table names a question's kind, and the answers that are no option (see
+# grader.analytics.options), in the report's language.
+KINDS = {"choice": N_("choice"), "multi": N_("multi")}
+NOT_AN_OPTION = {"(blank)": N_("(blank)"), "(not a letter)": N_("(not a letter)"),
+                 "(empty list)": N_("(empty list)"), "(not a list)": N_("(not a list)")}
+
+
+def _option_label(said: dict, option) -> str:
+    """An option as the learner wrote it (the question's own spelling), or what an answer that is
+    no option was."""
+    o = str(option)
+    if o in NOT_AN_OPTION:
+        return _(NOT_AN_OPTION[o])
+    return said.get(o, (o, ""))[0]
 
 
 def _risk(d: CohortData, n_learners: int) -> dict:
@@ -382,7 +453,7 @@ def _risk(d: CohortData, n_learners: int) -> dict:
     if r.empty:
         return out
     shown = r.head(200).merge(d.people, on="learner", how="left")
-    shown.insert(1, "name", (shown.first_name.fillna("") + " " + shown.last_name.fillna("")).str.strip())
+    shown.insert(1, "name", [person_name(f, l) for f, l in zip(shown.first_name, shown.last_name)])
     shown = shown.drop(columns=["first_name", "last_name"])
     shown["score"] = shown.score.map(scores_mod.format_score)  # as the demo summary prints it
     shown["reasons"] = shown.reasons.map(list)  # one reason per line in the table
@@ -402,7 +473,7 @@ def _roleplay_section(d: CohortData) -> dict | None:
     fig, ax = plt.subplots(figsize=(7, 0.45 * len(by) + 1))
     ax.barh([chart_label(x) for x in by.scenario_id], by.mean_total, color="#3e7cb1")
     ax.set_xlim(0, 100)
-    ax.set_xlabel("average total (0–100)")
+    ax.set_xlabel(_("average total (0–100)"))
     ax.invert_yaxis()
     return {"chart": _png(fig), "table": _table(by.rename(columns={"mean_total": "average total"})),
             "calibration": [(str(c), str(s)) for c, s in d.calibration]}
@@ -414,10 +485,26 @@ def _leadership(d: CohortData) -> dict | None:
         return None
     n = len(d.people)
     names = d.people.set_index("learner")
-    who = [f"{l} ({names.first_name.get(l) or ''} {names.last_name.get(l) or ''})".replace(" ()", "")
-           for l in leaders[:50]]
+    who = []
+    for l in leaders[:50]:
+        name = person_name(names.first_name.get(l), names.last_name.get(l))
+        who.append(f"{l} ({name})" if name else str(l))
     return {"complete": len(leaders), "learners": n, "share": f"{100 * len(leaders) / max(n, 1):.0f}%",
             "who": who, "more": len(leaders) > 50}
+
+
+def person_name(first, last) -> str:
+    """A learner's name as it is written: "Mei Wang", but 王梅 (family name first, no space) when
+    both parts are Chinese."""
+    first = "" if first is None or pd.isna(first) else str(first).strip()
+    last = "" if last is None or pd.isna(last) else str(last).strip()
+    if first and last and _chinese(first) and _chinese(last):
+        return last + first
+    return f"{first} {last}".strip()
+
+
+def _chinese(text: str) -> bool:
+    return all("\u4e00" <= c <= "\u9fff" or c == "·" for c in text)
 
 
 def _compact(df: pd.DataFrame) -> pd.DataFrame:
@@ -435,7 +522,8 @@ def _compact(df: pd.DataFrame) -> pd.DataFrame:
 def _unsandboxed(d: CohortData) -> dict | None:
     if not d.unsandboxed:
         return None
-    return {"shown": d.unsandboxed[:100], "more": max(0, len(d.unsandboxed) - 100),
+    return {"listed": [f"{learner} {aid}" for learner, aid in d.unsandboxed[:100]],
+            "more": max(0, len(d.unsandboxed) - 100),
             "total": len(d.unsandboxed)}
 
 
@@ -444,22 +532,25 @@ def render(d: CohortData) -> str:
     from ..templating import render as render_template
 
     t0 = time.time()
+    _chart_language()
     d.table = _compact(d.table)
     if d.answers is not None:
         d.answers = _compact(d.answers)
     per = scores_mod.learner_scores(d.table)
     n = len(d.people) or d.table.learner.nunique()
     avg = scores_mod.learner_averages(per=per)
-    cards = [("learners", n), ("assignments", d.table.assignment.nunique()),
-             ("submissions", len(per)), ("median score", scores_mod.format_score(avg.median()) if len(avg) else "–"),
-             ("awaiting manual grading", int(d.table.needs_manual_grade.astype(bool).sum()))]
+    cards = [(_("learners"), n), (_("assignments"), d.table.assignment.nunique()),
+             (_("submissions"), len(per)),
+             (_("median score"), scores_mod.format_score(avg.median()) if len(avg) else "–"),
+             (_("awaiting manual grading"), int(d.table.needs_manual_grade.astype(bool).sum()))]
     # in this order: the track table fills d.leaders, which the leadership section reads
     sections = {"completion": _completion(d, per, n), "scores": _scores(per), "items": _items(d),
                 "options": _options(d), "risk": _risk(d, n), "roleplay": _roleplay_section(d),
                 "leadership": _leadership(d)}
-    return render_template("cohort_report.html.j2", title=d.title, cards=cards, notes=d.notes,
-                           unsandboxed=_unsandboxed(d), generated=format_time(d.generated or generated_at()),
-                           score_definition=scores_mod.SCORE_DEFINITION,
+    return render_template("cohort_report.html.j2", title=d.title or _("Cohort report"), cards=cards,
+                           notes=d.notes, unsandboxed=_unsandboxed(d),
+                           generated=format_time(d.generated or generated_at()),
+                           score_definition=_(scores_mod.SCORE_DEFINITION),
                            seconds=f"{time.time() - t0:.1f}", **sections)
 
 

@@ -9,7 +9,8 @@ Three signals, each optional:
 * **failed self-checks**: where check logs were collected (``.academy/checks.jsonl``), at least
   ``min_checks`` checks and more than ``fail_share`` of them not correct.
 
-A learner appears once, with every reason that applies, most reasons first.
+A learner appears once, with every reason that applies, most reasons first; the reasons are
+sentences in the current language (:mod:`grader.i18n`).
 """
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import i18n
+from ..i18n import _
 from .scores import learner_averages, learner_scores
 
 FAILED = {"incorrect", "form", "partial"}
@@ -67,15 +70,17 @@ def at_risk(table: pd.DataFrame, learners: list[str], checks: pd.DataFrame | Non
         reasons = []
         if behind[lid]:
             missing = [a for a, ok in done.loc[lid].items() if not ok]
-            reasons.append(f"behind: has not submitted {', '.join(missing)} (most of the cohort has)")
+            reasons.append(_("behind: has not submitted {assignments} (most of the cohort has)")
+                           .format(assignments=i18n.join(missing)))
         a = avg[lid]
         if pd.notna(a) and a < low_pct:
-            reasons.append(f"low score: {a:.0f}%, below {low_pct:.0f}%")
+            reasons.append(_("low score: {score:.0f}%, below {low:.0f}%").format(score=a, low=low_pct))
         elif pd.notna(a) and low[lid]:
-            reasons.append(f"low score: {a:.0f}%, in the bottom tenth of the cohort")
+            reasons.append(_("low score: {score:.0f}%, in the bottom tenth of the cohort").format(score=a))
         if failing[lid]:
             s, k = fails.loc[lid]
-            reasons.append(f"many failed self-checks: {int(s)} of {int(k)} not correct")
+            reasons.append(_("many failed self-checks: {failed} of {total} not correct")
+                           .format(failed=int(s), total=int(k)))
         rows.append({"learner": lid, "reasons": reasons, "score": a,
                      "submitted": int(n_done[lid]), "expected": len(common)})
     out = pd.DataFrame(rows, columns=["learner", "reasons", "score", "submitted", "expected"])

@@ -14,9 +14,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-SCORE_DEFINITION = ("A learner's score is the average of their percentages on the assignments they "
-                    "submitted; each percentage counts the answers graded so far, and a written "
-                    "answer still waiting for a trainer is left out until it is marked.")
+from ..i18n import N_
+
+# In English; the report and the demo summary show it in their language with _(SCORE_DEFINITION).
+SCORE_DEFINITION = N_("A learner's score is the average of their percentages on the assignments they "
+                      "submitted; each percentage counts the answers graded so far, and a written "
+                      "answer still waiting for a trainer is left out until it is marked.")
 
 
 def format_score(percent: float) -> str:

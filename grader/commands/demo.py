@@ -10,7 +10,8 @@ as the tracks engine judges them (:func:`grader.tracks.evaluate`, the rule of ``
 candidates``), the share of points earned per question, and where to go next (``academy report``,
 ``academy formgrader``).
 Everything lands in ``build/demo/`` (an ordinary nbgrader course folder: open it with formgrader
-to grade the written answers by hand).
+to grade the written answers by hand). What it prints is in the current language
+(``academy --lang zh-CN demo``, :mod:`grader.i18n`), the summary's columns aligned for Chinese too.
 """
 from __future__ import annotations
 
@@ -18,9 +19,11 @@ import argparse
 import shutil
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
-from .. import paths
+from .. import i18n, paths
+from ..i18n import N_, _, ngettext
 
 
 DEMO_MARK = ".academy-demo"
@@ -35,20 +38,23 @@ def run(args: argparse.Namespace) -> int:
     t0 = time.time()
     out = Path(args.out)
     if out.exists() and any(out.iterdir()) and not (out / DEMO_MARK).is_file():
-        print(f"Refusing to use {out}: it is not empty and was not made by `academy demo`, "
-              "which replaces its folder. Give an empty or new folder with --out.", file=sys.stderr)
+        print(_("Refusing to use {folder}: it is not empty and was not made by `academy demo`, "
+                "which replaces its folder. Give an empty or new folder with --out.").format(folder=out),
+              file=sys.stderr)
         return 1
     ids = args.assignment or assignments()
     if not ids:
-        print("There are no exercises in solutions/ yet: nothing to demonstrate.")
+        print(_("There are no exercises in solutions/ yet: nothing to demonstrate."))
         return 1
-    print(f"1/5 Building exercises/ from solutions/ ({len(ids)} assignments) …")
+    print(ngettext("1/5 Building exercises/ from solutions/ ({n} assignment) …",
+                   "1/5 Building exercises/ from solutions/ ({n} assignments) …", len(ids)).format(n=len(ids)))
     try:
         changed = build()["changed"]
     except BuildError as exc:
-        print(f"Build failed. {exc}")
+        print(_("Build failed. {error}").format(error=exc))
         return 1
-    print(f"    {len(changed)} file(s) changed" if changed else "    exercises/ already up to date")
+    print("    " + (ngettext("{n} file changed", "{n} files changed", len(changed)).format(n=len(changed))
+                    if changed else _("exercises/ already up to date")))
 
     from ..gradebook import from_cli
 
@@ -57,15 +63,18 @@ def run(args: argparse.Namespace) -> int:
         shutil.rmtree(ws.root)
     ws.root.mkdir(parents=True, exist_ok=True)
     (ws.root / DEMO_MARK).write_text("Made by `academy demo`; the next demo run replaces this folder.\n")
-    print(f"2/5 Setting up the course workspace in {ws.root} (nbgrader gradebook: gradebook.db) …")
+    print(_("2/5 Setting up the course workspace in {folder} (nbgrader gradebook: gradebook.db) …")
+          .format(folder=ws.root))
     prepare(ws, ids)
-    learners = make_learners(args.learners, seed=args.seed)
+    learners = make_learners(args.learners, seed=args.seed, lang=i18n.current_language())
     add_learners(ws, learners)
 
     tracks = _tracks()
     by_track = {t: sum(l.track == t for l in learners) for t in ("agent", "leadership")}
-    print(f"3/5 Writing synthetic submissions: {by_track['agent']} learners on the agent track, "
-          f"{by_track['leadership']} on the leadership track, each taking their track's assignments …")
+    print(_("3/5 Writing synthetic submissions: {agents} on the agent track, {leaders} on the leadership "
+            "track, each taking their track's assignments …").format(
+        agents=ngettext("{n} learner", "{n} learners", by_track["agent"]).format(n=by_track["agent"]),
+        leaders=by_track["leadership"]))
     # assignments grouped by who takes them, so that each group is graded in one pool
     groups: dict[tuple[str, ...], list[str]] = {}
     for aid in ids:
@@ -77,18 +86,20 @@ def run(args: argparse.Namespace) -> int:
 
     from ..sandbox import SandboxUnavailable
 
-    print(f"4/5 Autograding with nbgrader, {args.workers or default_workers()} notebooks at a time, "
-          f"each in its own sandbox …")
+    workers = args.workers or default_workers()
+    print(ngettext("4/5 Autograding with nbgrader, {n} notebook at a time, each in its own sandbox …",
+                   "4/5 Autograding with nbgrader, {n} notebooks at a time, each in its own sandbox …",
+                   workers).format(n=workers))
     try:
         problems = [r for who, aids in groups.items()
                     for r in grade_assignments(ws, aids, list(who), force=True,
                                                progress=not args.quiet, workers=args.workers)
                     if not r.ok]
     except SandboxUnavailable as exc:
-        print(f"Autograding refused: {exc}", file=sys.stderr)
+        print(_("Autograding refused: {error}").format(error=exc), file=sys.stderr)
         return 2
 
-    print("5/5 Exporting grades …")
+    print(_("5/5 Exporting grades …"))
     from nbgrader.plugins import CsvExportPlugin
 
     from ..gradebook import open_nbgrader
@@ -106,17 +117,18 @@ def run(args: argparse.Namespace) -> int:
 
     written = sorted(set(table[table.written].question), key=natural_key)
     if written:
-        print("  Written answers are not in these figures; a trainer marks them in formgrader: "
-              f"{', '.join(written)}.")
+        print("  " + written_note(written))
     if problems:
         print()
-        print(f"{len(problems)} submission(s) could not be graded (the rest were):")
+        print(ngettext("{n} submission could not be graded (the rest were):",
+                       "{n} submissions could not be graded (the rest were):", len(problems)).format(n=len(problems)))
         for p in problems:
             print(f"  {p.learner} {p.assignment}: {p.message}")
     print()
-    print(f"Grades: {ws.root / 'grades.csv'} (nbgrader export) and {ws.root / 'question_scores.csv'}")
+    print(_("Grades: {export} (nbgrader export) and {questions}").format(
+        export=ws.root / "grades.csv", questions=ws.root / "question_scores.csv"))
     print(next_steps(ws.root))
-    print(f"Done in {time.time() - t0:.0f} s.")
+    print(_("Done in {seconds:.0f} s.").format(seconds=time.time() - t0))
     return 0 if not problems else 1
 
 
@@ -127,23 +139,52 @@ def _tracks() -> list:
     try:
         return load_manifest()
     except TrackError as exc:
-        print(f"    (no usable track manifest, every learner takes every assignment: {exc})")
+        print("    " + _("(no usable track manifest, every learner takes every assignment: {error})").format(error=exc))
         return []
 
 
 def next_steps(course: Path) -> str:
     """Where the trainer goes next: the report, and formgrader for the written answers."""
     return "\n".join([
-        "Next steps:",
-        f"  The cohort report: run `academy report --course {course}`, then open "
-        f"{course / 'report.html'} in a browser.",
-        f"  Written answers: run `academy formgrader --course {course}`; JupyterLab opens at "
-        "nbgrader's formgrader, where Manage Assignments > Manual Grading lists the answers to mark.",
+        _("Next steps:"),
+        "  " + _("The cohort report: run `academy report --course {course}`, then open {page} in a "
+                 "browser.").format(course=course, page=course / "report.html"),
+        "  " + _("Written answers: run `academy formgrader --course {course}`; JupyterLab opens at "
+                 "nbgrader's formgrader, where Manage Assignments > Manual Grading lists the answers to "
+                 "mark.").format(course=course),
     ])
 
 
-# The result column: the learner's track assignments against their pass marks (grader.tracks).
-RESULTS = {"pass": "pass", "fail": "fail", "waiting": "waiting"}
+def written_note(questions: list[str]) -> str:
+    """The sentence under the per-question figures naming the written answers left out of them."""
+    return _("Written answers are not in these figures; a trainer marks them in formgrader: "
+             "{questions}.").format(questions=i18n.join(questions))
+
+
+# The result column: the learner's track assignments against their pass marks (grader.tracks),
+# and the words of the summary's other columns, shown in the current language.
+RESULTS = {"pass": N_("pass"), "fail": N_("fail"), "waiting": N_("waiting")}
+TRACKS = {"agent": N_("agent"), "leadership": N_("leadership")}
+PROFILES = {"strong": N_("strong"), "average": N_("average"), "struggling": N_("struggling"),
+            "skipper": N_("skipper")}
+COLUMNS = [  # (heading, width, right-aligned)
+    (N_("learner"), 12, False), (N_("name"), 22, False), (N_("track"), 12, False),
+    (N_("profile"), 12, False), (N_("score"), 7, True), (N_("pass marks"), 12, True),
+    (N_("result"), 9, True), (N_("to mark"), 9, True)]
+
+
+def width(text: str) -> int:
+    """Columns a text takes in a terminal: two for each Chinese character (wide or full-width)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _fit(text: str, columns: int, right: bool) -> str:
+    pad = " " * max(0, columns - width(text))
+    return pad + text if right else text + pad
+
+
+def _row(cells) -> str:
+    return "".join(_fit(str(c), w, right) for c, (_h, w, right) in zip(cells, COLUMNS))
 
 
 def learner_summary(table, learners, tracks, ids) -> str:
@@ -152,6 +193,7 @@ def learner_summary(table, learners, tracks, ids) -> str:
     (:func:`grader.tracks.evaluate`, the rule of `academy progress` and `academy candidates`)."""
     import pandas as pd
 
+    from ..analytics.report import person_name
     from ..analytics.scores import SCORE_DEFINITION, format_score, learner_averages
     from ..tracks import TableRecords, evaluate
 
@@ -169,24 +211,28 @@ def learner_summary(table, learners, tracks, ids) -> str:
         if not reqs:
             passed, result = "–", "–"
         else:
-            passed = f"{met} of {len(reqs)}"
-            result = RESULTS["pass" if met == len(reqs) else "fail" if met + pending < len(reqs) else "waiting"]
+            passed = _("{met} of {total}").format(met=met, total=len(reqs))
+            verdict = "pass" if met == len(reqs) else "fail" if met + pending < len(reqs) else "waiting"
+            result = _(RESULTS[verdict])
         rows.append((l, score.get(l.id), passed, result, int(to_mark.get(l.id, 0))))
     rows.sort(key=lambda r: (-(-1 if pd.isna(r[1]) else r[1]), r[0].id))  # best score first
     lines = [
-        f"Cohort summary: {len(learners)} learners and {len(ids)} assignment(s); each learner takes "
-        "the assignments of their track.",
-        f"  {SCORE_DEFINITION}",
-        "  'Pass marks' counts the learner's track assignments at or above their pass marks, by the "
-        "rule `academy progress` and `academy candidates` use; 'result' is pass when all of them are.",
-        "  'Waiting' means an assignment is below its pass mark until a trainer marks its written "
-        "answers; 'to mark' counts the written answers waiting for a trainer in formgrader.",
-        f"{'learner':<12}{'name':<22}{'track':<12}{'profile':<12}{'score':>7}{'pass marks':>12}"
-        f"{'result':>9}{'to mark':>9}",
+        _("Cohort summary: {learners} and {assignments}; each learner takes the assignments of their "
+          "track.").format(
+            learners=ngettext("{n} learner", "{n} learners", len(learners)).format(n=len(learners)),
+            assignments=ngettext("{n} assignment", "{n} assignments", len(ids)).format(n=len(ids))),
+        "  " + _(SCORE_DEFINITION),
+        "  " + _("'Pass marks' counts the learner's track assignments at or above their pass marks, by the "
+                 "rule `academy progress` and `academy candidates` use; 'result' is pass when all of them are."),
+        "  " + _("'Waiting' means an assignment is below its pass mark until a trainer marks its written "
+                 "answers; 'to mark' counts the written answers waiting for a trainer in formgrader."),
+        _row(_(heading) for heading, _w, _r in COLUMNS),
     ]
     for l, pct, passed, result, marks in rows:
-        lines.append(f"{l.id:<12}{(l.first_name + ' ' + l.last_name):<22}{l.track:<12}{l.profile:<12}"
-                     f"{format_score(pct):>7}{passed:>12}{result:>9}{marks:>9}")
+        lines.append(_row([l.id, person_name(l.first_name, l.last_name),
+                           _(TRACKS[l.track]) if l.track in TRACKS else l.track,
+                           _(PROFILES[l.profile]) if l.profile in PROFILES else l.profile,
+                           format_score(pct), passed, result, marks]))
     lines.append("")
     lines.append(_track_summary(rows, tracks))
     return "\n".join(lines)
@@ -196,18 +242,21 @@ def _track_summary(rows, tracks) -> str:
     """Per track: how many of its learners passed all of their assignments (the engine's rule, as
     in :func:`learner_summary`). Role-plays belong to the tracks but not to the demo."""
     if not tracks:
-        return "Per track: there is no track manifest, so there are no pass marks to compare with."
-    lines = ["Per track (the track's assignments in this demo against their pass marks):"]
+        return _("Per track: there is no track manifest, so there are no pass marks to compare with.")
+    lines = [_("Per track (the track's assignments in this demo against their pass marks):")]
     for t in tracks:
         mine = [r for r in rows if r[0].track == t.id and r[3] != "–"]
         if not mine:
             continue
-        n = {k: sum(r[3] == k for r in mine) for k in RESULTS}
-        lines.append(f"  {t.title} ({len(mine)} learners): passed all their assignments: {n['pass']}; "
-                     f"waiting for written answers to be marked: {n['waiting']}; not passed yet: "
-                     f"{n['fail']}.")
-    lines.append("  Role-plays are also required to complete a track, and the demo scores none, so "
-                 "`academy candidates` lists nobody for the demo cohort.")
+        n = {k: sum(r[3] == _(word) for r in mine) for k, word in RESULTS.items()}
+        lines.append("  " + ngettext(
+            "{track} ({n} learner): passed all their assignments: {passed}; waiting for written answers "
+            "to be marked: {waiting}; not passed yet: {failed}.",
+            "{track} ({n} learners): passed all their assignments: {passed}; waiting for written answers "
+            "to be marked: {waiting}; not passed yet: {failed}.", len(mine)).format(
+                track=t.title, n=len(mine), passed=n["pass"], waiting=n["waiting"], failed=n["fail"]))
+    lines.append("  " + _("Role-plays are also required to complete a track, and the demo scores none, so "
+                          "`academy candidates` lists nobody for the demo cohort."))
     return "\n".join(lines)
 
 
@@ -217,17 +266,19 @@ def _question_summary(auto) -> str:
 
     per_q = (auto.groupby(["assignment", "question"], sort=False, observed=True)[["score", "max_score"]].sum()
              .assign(percent=lambda d: 100 * d.score / d.max_score))
-    lines = ["Per question (share of points earned across the cohort):"]
+    lines = [_("Per question (share of points earned across the cohort):")]
     for aid, block in per_q.groupby(level=0, sort=True, observed=True):
         qs = block.reset_index()
         qs = qs.iloc[sorted(range(len(qs)), key=lambda i: natural_key(str(qs.question.iloc[i])))]
         width = max(len(q) for q in qs.question)
         cells = [f"{q:>{width}} {p:3.0f}%" for q, p in zip(qs.question, qs.percent)]
-        lines.append(f"  {aid}  (question: % earned)")
+        # "%" as a value: a "% e" in the message itself would read as a printf conversion to gettext
+        lines.append(f"  {aid}  " + _("(question: {percent} earned)").format(percent="%"))
         for i in range(0, len(cells), 6):
             lines.append("    " + "   ".join(cells[i:i + 6]))
     hardest = per_q.sort_values("percent").head(3)
-    lines.append("  Hardest: " + ", ".join(f"{q} ({p:.0f}%)" for (_, q), p in hardest.percent.items()))
+    lines.append("  " + _("Hardest: {questions}").format(
+        questions=i18n.join(f"{q} ({p:.0f}%)" for (_aid, q), p in hardest.percent.items())))
     return "\n".join(lines)
 
 

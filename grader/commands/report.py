@@ -3,6 +3,7 @@
 Reads a cohort workspace (``--course``; default ``./cohort``, or the demo's ``build/demo`` when
 there is no cohort yet), the role-play studio's database if there is one, and any collected
 self-check logs, writes the report (see :mod:`grader.analytics.report`) and prints its path.
+The report and what this prints are in the current language (``academy --lang zh-CN report``).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import time
 from pathlib import Path
 
 from .. import paths
+from ..i18n import _
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,8 +29,8 @@ def run(args: argparse.Namespace) -> int:
         print(check_reachable(ws.db_url), file=sys.stderr)
         return 1
     if not exists(ws.db_url):
-        print(f"No gradebook in {course}. Give the cohort folder with --course DIR, or run "
-              "`academy demo` to make a sample cohort first.", file=sys.stderr)
+        print(_("No gradebook in {course}. Give the cohort folder with --course DIR, or run "
+                "`academy demo` to make a sample cohort first.").format(course=course), file=sys.stderr)
         return 1
     from ..analytics.report import format_time, generated_at, load, write_report
 
@@ -38,9 +40,10 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else course / "report.html"
     data.generated = generated_at()  # one time, shown on the page and here
     write_report(data, out)
-    print(f"Cohort report for {len(data.people)} learner(s), generated {format_time(data.generated)}: "
-          f"{out.resolve()}")
-    print(f"Open it in any browser; it is one file with the charts inside. ({time.time() - t0:.1f} s)")
+    print(_("Cohort report for {n} learner(s), generated {when}: {path}").format(
+        n=len(data.people), when=format_time(data.generated), path=out.resolve()))
+    print(_("Open it in any browser; it is one file with the charts inside. ({seconds:.1f} s)").format(
+        seconds=time.time() - t0))
     return 0
 
 

@@ -20,6 +20,8 @@ from typing import Mapping
 
 import pandas as pd
 
+from .. import i18n
+from ..i18n import _
 from .scorecard import NA, Scorecard
 
 FAR_APART_SHARE = 0.30     # flag an item far apart on more than this share of calls
@@ -54,7 +56,7 @@ def cohen_from_pairs(a: pd.Series | list, b: pd.Series | list) -> float:
 
     a, b = pd.Series(list(a), dtype=str), pd.Series(list(b), dtype=str)
     if len(a) != len(b) or len(a) == 0:
-        raise ValueError("Cohen's kappa needs two equally long, non-empty lists of labels")
+        raise ValueError(_("Cohen's kappa needs two equally long, non-empty lists of labels"))
     cats = sorted(set(a) | set(b))
     table = pd.crosstab(pd.Categorical(a, cats), pd.Categorical(b, cats), dropna=False)
     if len(cats) < 2:
@@ -89,7 +91,7 @@ def share_within(totals: pd.DataFrame, tolerance: float = TOTAL_TOLERANCE,
                  call: str = "call_id", rater: str = "rater", total: str = "total") -> float:
     """Share of rater pairs (on the same call) whose totals differ by at most ``tolerance``."""
     close = pairs = 0
-    for _, g in totals.groupby(call):
+    for _call, g in totals.groupby(call):
         for x, y in itertools.combinations(g[total].tolist(), 2):
             pairs += 1
             close += abs(x - y) <= tolerance + 1e-9
@@ -133,7 +135,7 @@ def item_agreement(items: pd.DataFrame, cards: Mapping[str, Scorecard] | None = 
     for item_id, g in items.groupby("item_id", sort=False):
         tol = _tolerance(g["value"])
         agree = pairs = far = calls = 0
-        for _, c in g.groupby("call_id"):
+        for _call, c in g.groupby("call_id"):
             vals = c["value"].astype(str).tolist()
             if len(vals) < 2:
                 continue
@@ -148,7 +150,7 @@ def item_agreement(items: pd.DataFrame, cards: Mapping[str, Scorecard] | None = 
             if card is not None:
                 crit = {c.id: c for c in card.critical}
                 if item_id in crit:
-                    text, section = crit[item_id].text, "Critical"
+                    text, section = crit[item_id].text, _("Critical")
                 else:
                     it = card.item(item_id)
                     text = it.text
@@ -213,12 +215,15 @@ class Calibration:
         return self.items.loc[self.items["ambiguous"], "item_id"].tolist() if len(self.items) else []
 
     def summary(self) -> str:
-        icc = "n/a" if math.isnan(self.icc) else f"{self.icc:.2f}"
-        within = "n/a" if math.isnan(self.within_10) else f"{self.within_10:.0%}"
-        amb = ", ".join(self.ambiguous) or "none"
-        return (f"{self.scorecard}: {len(self.calls)} call(s), {len(self.raters)} rater(s). "
-                f"ICC(A,1) on totals {icc}; rater pairs within ±10 points {within}; "
-                f"ambiguous items: {amb}.")
+        """One paragraph in the current language (`academy roleplay calibrate` prints it, the
+        cohort report shows it)."""
+        icc = _("n/a") if math.isnan(self.icc) else f"{self.icc:.2f}"
+        within = _("n/a") if math.isnan(self.within_10) else f"{self.within_10:.0%}"
+        amb = i18n.join(self.ambiguous) or _("none")
+        return _("{scorecard}: {calls} call(s), {raters} rater(s). ICC(A,1) on totals {icc}; rater "
+                 "pairs within ±{tolerance} points {within}; ambiguous items: {ambiguous}.").format(
+            scorecard=self.scorecard, calls=len(self.calls), raters=len(self.raters), icc=icc,
+            tolerance=f"{TOTAL_TOLERANCE:g}", within=within, ambiguous=amb)
 
 
 def calibrate(items: pd.DataFrame, results: pd.DataFrame,
@@ -232,30 +237,31 @@ def calibrate(items: pd.DataFrame, results: pd.DataFrame,
     if calls:
         missing = sorted(set(calls) - set(items["call_id"]))
         if missing:
-            have = ", ".join(sorted(items["call_id"].unique())) or "none"
-            raise ValueError(f"No scores for call(s) {missing}. Calls in the database: {have}")
+            have = i18n.join(sorted(items["call_id"].unique())) or _("none")
+            raise ValueError(_("No scores for call(s) {calls}. Calls in the database: {have}")
+                             .format(calls=missing, have=have))
         items = items[items["call_id"].isin(calls)]
     if items.empty:
-        raise ValueError("No scores to calibrate: save some scores first.")
+        raise ValueError(_("No scores to calibrate: save some scores first."))
     notes = []
     scored = results[results["score_id"].isin(items["score_id"].unique())]
     latest = scored.sort_values("saved_at").groupby(["call_id", "rater"]).tail(1)
     if len(latest) < len(scored):
-        notes.append("A rater who scored the same call more than once counts once (latest score).")
+        notes.append(_("A rater who scored the same call more than once counts once (latest score)."))
     n_raters = latest.groupby("call_id")["rater"].nunique()
     multi = set(n_raters[n_raters >= 2].index)
     if len(multi) < len(n_raters):
-        notes.append(f"Left out {len(n_raters) - len(multi)} call(s) scored by only one rater.")
+        notes.append(_("Left out {n} call(s) scored by only one rater.").format(n=len(n_raters) - len(multi)))
     latest = latest[latest["call_id"].isin(multi)]
     items = items[items["score_id"].isin(latest["score_id"])]
     if items.empty:
-        raise ValueError("Calibration needs the same call scored by at least two raters; "
-                         "no call has that yet. Give every rater the same call id.")
+        raise ValueError(_("Calibration needs the same call scored by at least two raters; "
+                           "no call has that yet. Give every rater the same call id."))
     cards_used = items[["scorecard_id", "scorecard_version"]].drop_duplicates()
     if len(cards_used) > 1:
-        names = ", ".join(f"{r.scorecard_id} v{r.scorecard_version}" for r in cards_used.itertuples())
-        raise ValueError(f"These calls were scored on different scorecards ({names}); "
-                         f"calibrate one scorecard at a time (choose calls with --call).")
+        names = i18n.join(f"{r.scorecard_id} v{r.scorecard_version}" for r in cards_used.itertuples())
+        raise ValueError(_("These calls were scored on different scorecards ({names}); "
+                           "calibrate one scorecard at a time (choose calls with --call).").format(names=names))
     card_key = f"{cards_used.iloc[0, 0]}.v{cards_used.iloc[0, 1]}"
     totals = latest[["call_id", "rater", "total", "critical_failed", "saved_at"]]
 
@@ -273,16 +279,16 @@ def calibrate(items: pd.DataFrame, results: pd.DataFrame,
         forms = icc_table(totals)
         icc = float(forms.loc["ICC(A,1)", "ICC"])
     else:
-        notes.append(f"ICC needs at least {ICC_MIN_CALLS} calls scored by every rater "
-                     f"({len(complete)} so far); agreement on totals is shown as pairs within "
-                     f"±{TOTAL_TOLERANCE:g} points instead.")
+        notes.append(_("ICC needs at least {needed} calls scored by every rater ({so_far} so far); "
+                       "agreement on totals is shown as pairs within ±{tolerance} points instead.")
+                     .format(needed=ICC_MIN_CALLS, so_far=len(complete), tolerance=f"{TOTAL_TOLERANCE:g}"))
     cal = Calibration(card_key, sorted(totals["call_id"].unique()), sorted(totals["rater"].unique()),
                       per_item, totals.reset_index(drop=True), pairwise(items, totals),
                       pd.DataFrame(per_call), icc, forms, share_within(totals), notes,
                       answers=items.reset_index(drop=True))
     if n_calls < 2:
-        cal.notes.append("Per-item kappa needs two or more calls; with one call, read the "
-                         "agreement and far-apart columns and the kappa over items.")
+        cal.notes.append(_("Per-item kappa needs two or more calls; with one call, read the "
+                           "agreement and far-apart columns and the kappa over items."))
     return cal
 
 

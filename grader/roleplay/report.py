@@ -5,6 +5,10 @@ PNG data in one HTML file a trainer can e-mail or open offline. The numbers come
 :func:`grader.roleplay.calibration.calibrate`; nothing here computes statistics. The page is the
 Jinja2 template ``grader/templates/calibration_report.html.j2``, autoescaped: rater, learner and
 call names typed in the studio are shown as text, never run as markup.
+
+The page, its tables' headers and the charts are in the current language (:mod:`grader.i18n`;
+``academy --lang zh-CN roleplay calibrate``); the charts then draw with a CJK font
+(:func:`grader.i18n.chart_fonts`).
 """
 from __future__ import annotations
 
@@ -16,15 +20,33 @@ import math
 import numpy as np
 import pandas as pd
 
+from .. import i18n
+from ..i18n import N_, _
 from ..templating import chart_label
 from .calibration import FAR_APART_SHARE, TOTAL_TOLERANCE, Calibration, scale_position
+from .scorecard import FAIL, NA, PASS
+
+# An answer as the scorer's buttons word it (grader.roleplay.scorer), for the answers chart in a
+# language other than English (English shows the stored values themselves: yes, 2, pass).
+ANSWER_WORDS = {"yes": N_("Yes"), "no": N_("No"), NA: N_("N/A"), PASS: N_("Did not happen"),
+                FAIL: N_("Happened")}
+
+
+def _answer_label(value) -> str:
+    if value is None:
+        return ""
+    if i18n.current_language() != i18n.DEFAULT and str(value) in ANSWER_WORDS:
+        return _(ANSWER_WORDS[str(value)])
+    return chart_label(value)
 
 
 def figures(cal: Calibration) -> dict[str, object]:
-    """The report's figures, by title."""
-    return {"Rater against rater (totals)": rater_vs_rater_figure(cal.totals),
-            "Items: how often raters are far apart": item_figure(cal.items),
-            "Answers by rater": answers_figure(cal.totals, cal.answers)}
+    """The report's figures, by title (in the current language)."""
+    if i18n.current_language() != i18n.DEFAULT:
+        i18n.chart_fonts()
+    return {_("Rater against rater (totals)"): rater_vs_rater_figure(cal.totals),
+            _("Items: how often raters are far apart"): item_figure(cal.items),
+            _("Answers by rater"): answers_figure(cal.totals, cal.answers)}
 
 
 def rater_vs_rater_figure(totals: pd.DataFrame):
@@ -44,14 +66,14 @@ def rater_vs_rater_figure(totals: pd.DataFrame):
     for ax, (a, b) in zip(axes.flat, pairs):
         both = wide[[a, b]].dropna()
         ax.fill_between(line, line - TOTAL_TOLERANCE, line + TOTAL_TOLERANCE, color="#d8ecd8",
-                        label=f"within ±{TOTAL_TOLERANCE:g}")
+                        label=_("within ±{tolerance}").format(tolerance=f"{TOTAL_TOLERANCE:g}"))
         ax.plot(line, line, color="#5a8f5a", lw=1)
         ax.scatter(both[a], both[b], color="#1f4e79", zorder=3)
         for call_id, r in both.iterrows():
             ax.annotate(chart_label(str(call_id)[:14]), (r[a], r[b]), fontsize=7, xytext=(3, 3),
                         textcoords="offset points")
         ax.set(xlim=(0, 100), ylim=(0, 100), xlabel=chart_label(a), ylabel=chart_label(b), aspect="equal")
-        ax.set_title(chart_label(f"{a} vs {b}"), fontsize=10)
+        ax.set_title(chart_label(_("{a} vs {b}").format(a=a, b=b)), fontsize=10)
     axes.flat[0].legend(loc="lower right", fontsize=7)
     fig.tight_layout()
     return fig
@@ -69,7 +91,7 @@ def item_figure(items: pd.DataFrame):
     ax.barh([chart_label(i) for i in items["item_id"]], share, color=colors)
     ax.axvline(FAR_APART_SHARE, color="#c0392b", ls="--", lw=1)
     ax.invert_yaxis()
-    ax.set(xlim=(0, 1), xlabel="share of calls where raters are far apart")
+    ax.set(xlim=(0, 1), xlabel=_("share of calls where raters are far apart"))
     ax.tick_params(axis="y", labelsize=8)
     fig.tight_layout()
     return fig
@@ -96,8 +118,9 @@ def answers_figure(totals: pd.DataFrame, items: pd.DataFrame | None):
     ax.set_xticks(range(len(wide.columns)), [chart_label(c) for c in wide.columns], fontsize=8)
     ax.set_yticks(range(len(wide.index)), [chart_label(i) for i in wide.index], fontsize=8)
     for (r, c), v in np.ndenumerate(labels.to_numpy()):
-        ax.text(c, r, "" if v is None else chart_label(v), ha="center", va="center", fontsize=7)
-    ax.set_title(chart_label(f"Answers on call {first} (green = full marks, blank = N/A)"), fontsize=10)
+        ax.text(c, r, _answer_label(v), ha="center", va="center", fontsize=7)
+    ax.set_title(chart_label(_("Answers on call {call} (green = full marks, blank = N/A)").format(call=first)),
+                 fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -115,20 +138,41 @@ def _png(fig) -> str:
 def _fmt(v, pct: bool = False) -> str:
     """A cell as text (the template escapes it): flags as a warning sign, NaN as n/a."""
     if isinstance(v, (bool, np.bool_)):
-        return "⚠ yes" if v else ""
+        return _("⚠ yes") if v else ""
     if isinstance(v, (float, np.floating)):
         if math.isnan(v):
-            return "n/a"
+            return _("n/a")
         return f"{v:.0%}" if pct else f"{v:.2f}"
     return str(v)
 
 
+# The tables' headers, by the calibration's column names (English shows the names themselves),
+# and the words among their cells, in the report's language.
+HEADERS = {
+    "item_id": N_("item_id"), "section": N_("section"), "text": N_("text"), "critical": N_("critical"),
+    "scale": N_("scale"), "calls": N_("calls"), "agreement": N_("agreement"),
+    "fleiss_kappa": N_("fleiss_kappa"), "far_apart_share": N_("far_apart_share"),
+    "ambiguous": N_("ambiguous"), "call_id": N_("call_id"), "raters": N_("raters"),
+    "lowest": N_("lowest"), "highest": N_("highest"), "spread": N_("spread"),
+    "kappa_over_items": N_("kappa_over_items"), "rater_a": N_("rater_a"), "rater_b": N_("rater_b"),
+    "items": N_("items"), "cohen_kappa": N_("cohen_kappa"), "item_agreement": N_("item_agreement"),
+    "mean_total_gap": N_("mean_total_gap"), "within_10": N_("within_10"), "rater": N_("rater"),
+    "total": N_("total"), "critical_failed": N_("critical_failed"), "Type": N_("Type"),
+    "ICC": N_("ICC"), "F": N_("F"), "pval": N_("pval"),
+}
+SCALES = {"two-point": N_("two-point")}  # the items table's scale column
+
+
 def _table(df: pd.DataFrame, pct: tuple[str, ...] = ()) -> dict:
-    """A DataFrame as the template's table; rows whose ``ambiguous`` cell is set are flagged."""
-    cols = [str(c) for c in df.columns]
-    rows = [{c: _fmt(v, c in pct) for c, v in zip(cols, rec)}
+    """A DataFrame as the template's table, headers in the report's language; rows whose
+    ``ambiguous`` cell is set are flagged."""
+    names = [str(c) for c in df.columns]
+    cols = [_(HEADERS[c]) if c in HEADERS else c for c in names]
+    rows = [{h: _(SCALES[v]) if c == "scale" and v in SCALES else _fmt(v, c in pct)
+             for c, h, v in zip(names, cols, rec)}
             for rec in df.itertuples(index=False, name=None)]
-    return {"columns": cols, "rows": rows, "flag": "ambiguous" if "ambiguous" in cols else None}
+    return {"columns": cols, "rows": rows,
+            "flag": cols[names.index("ambiguous")] if "ambiguous" in names else None}
 
 
 def render_html(cal: Calibration) -> str:

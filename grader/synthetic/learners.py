@@ -26,6 +26,12 @@ FIRST = ["Mei", "Jun", "Aisha", "Carlos", "Priya", "Tomás", "Lena", "Wei", "Fat
          "Noah", "Ines", "Chen", "Maya", "Omar", "Julia", "Ken", "Leila", "Mateo", "Anya"]
 LAST = ["Wang", "Okafor", "Silva", "Schmidt", "Nguyen", "Haddad", "Kowalski", "Tanaka", "Mensah",
         "García", "Li", "Ivanova", "Patel", "Dubois", "Zhang", "Rossi", "Kim", "Brown", "Ali", "Lund"]
+# A Chinese cohort's names (the zh-CN demo): as many given and family names as above, so the same
+# seed picks the same positions and every learner keeps their profile and track; 王梅 is 梅 王.
+NAMES = {"zh-CN": (["梅", "磊", "涛", "明", "娜", "晗", "萍", "强", "凯", "芳", "静", "伟", "丽", "军", "敏",
+                    "杰", "婷", "勇", "霞", "斌", "玲", "鹏", "燕", "浩然", "倩", "超", "颖", "俊", "琳", "思远"],
+                   ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡",
+                    "郭", "何", "林", "罗", "高"])}
 
 PROFILES = {
     # name: (probability of a right answer, probability of leaving a question blank)
@@ -54,11 +60,13 @@ class Learner:
 LEADERSHIP_SHARE = 1 / 3  # of a demo cohort, on the leadership track
 
 
-def make_learners(n: int = 24, seed: int = 2026) -> list[Learner]:
+def make_learners(n: int = 24, seed: int = 2026, lang: str | None = None) -> list[Learner]:
     """``n`` learners: a quarter strong, a quarter struggling, two skippers, the rest average;
-    a third of them (at least one) on the leadership track, the rest on the agent track."""
+    a third of them (at least one) on the leadership track, the rest on the agent track.
+    ``lang="zh-CN"``: Chinese names, everything else the same."""
     rng = random.Random(seed)
-    names = rng.sample([(f, l) for f in FIRST for l in LAST], n)
+    first, last = NAMES.get(lang or "", (FIRST, LAST))
+    names = rng.sample([(f, l) for f in first for l in last], n)
     profiles = (["strong"] * max(1, n // 4) + ["struggling"] * max(1, n // 4)
                 + ["skipper"] * (2 if n >= 8 else 1))
     profiles += ["average"] * (n - len(profiles))
