@@ -138,8 +138,9 @@ def _sqlite_file(url: str) -> Path | None:
     return Path(rest)
 
 
-def _engine(url: str):
-    """A read-only engine: SQLite files are opened with ``mode=ro`` (never created or changed)."""
+def _engine(url: str, write: bool = False):
+    """An engine; read-only unless ``write``: SQLite files are opened with ``mode=ro`` (or ``rw``:
+    never created either way)."""
     from sqlalchemy import create_engine
     from sqlalchemy.pool import NullPool
 
@@ -157,8 +158,9 @@ def _engine(url: str):
         raise GradebookError(f"No nbgrader gradebook at {file}. Give the course folder where the "
                              "assignments were released and graded (it holds gradebook.db), or the "
                              "gradebook's path or database URL.")
-    uri = f"file:{quote(str(file.resolve()))}?mode=ro"
-    return create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True), poolclass=NullPool)
+    uri = f"file:{quote(str(file.resolve()))}?mode={'rw' if write else 'ro'}"
+    return create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, timeout=30),
+                         poolclass=NullPool)
 
 
 def _safe_url(url: str) -> str:
@@ -168,11 +170,14 @@ def _safe_url(url: str) -> str:
 
 # --------------------------------------------------------------------------- reading
 class Gradebook:
-    """Read-only bulk access to an nbgrader gradebook. Use as a context manager or call close()."""
+    """Bulk access to an nbgrader gradebook (reads, and the roster's learners). Use as a context
+    manager or call close()."""
 
-    def __init__(self, url: str | Path):
+    def __init__(self, url: str | Path, *, write: bool = False):
+        """``write``: open it for :meth:`set_learners` too (otherwise nothing can change it)."""
         self.url = database_url(url)
-        self._engine = _engine(self.url)
+        self.writable = write
+        self._engine = _engine(self.url, write)
         try:
             from sqlalchemy import inspect
 
@@ -243,6 +248,26 @@ class Gradebook:
         stmt = select(s.id, s.first_name, s.last_name, s.email).order_by(s.last_name, s.first_name, s.id)
         with self._engine.connect() as con:
             return [LearnerRow(str(r[0]), *r[1:]) for r in con.execute(stmt)]
+
+    def set_learners(self, learners: Iterable[dict]) -> None:
+        """Add or update learners (dicts with id, first_name, last_name, email) in one
+        transaction: what nbgrader's ``Gradebook.update_or_create_student`` does for each, on the
+        same ``student`` table (tests/test_gradebook.py compares the two), without starting
+        nbgrader. The roster is the only thing this layer writes."""
+        from sqlalchemy import select
+
+        if not self.writable:
+            raise GradebookError("This gradebook was opened for reading; open it with write=True.")
+        t = self._t["student"]
+        rows = [{k: l.get(k) for k in ("id", "first_name", "last_name", "email")} for l in learners]
+        with self._engine.begin() as con:
+            have = {r[0] for r in con.execute(select(t.c.id).where(t.c.id.in_([r["id"] for r in rows])))}
+            for r in rows:
+                if r["id"] in have:
+                    con.execute(t.update().where(t.c.id == r["id"]).values(
+                        first_name=r["first_name"], last_name=r["last_name"], email=r["email"]))
+                else:
+                    con.execute(t.insert().values(**r))
 
     def assignment_rows(self) -> list[AssignmentInfo]:
         """Every assignment with its due date and points (nbgrader's ``Assignment.max_score``), by name."""

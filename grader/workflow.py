@@ -111,9 +111,9 @@ def read_roster(path: Path) -> tuple[list[dict], list[str]]:
 def import_roster(ws: Workspace, path: Path) -> list[StepResult]:
     """Add or update the roster's learners in nbgrader's gradebook (safe to repeat).
 
-    The learners already there are read with :mod:`grader.gradebook`'s row reads; nbgrader's
-    Gradebook is opened to write only when a learner is added or changed (or the gradebook is
-    new), so repeating an unchanged roster answers at once."""
+    The learners already there are read, and added or changed ones written, with
+    :mod:`grader.gradebook`'s rows; nbgrader itself is started only to create a new gradebook,
+    so a roster answers at once."""
     from .gradebook import Gradebook, exists, open_nbgrader
 
     learners, problems = read_roster(path)
@@ -137,7 +137,10 @@ def import_roster(ws: Workspace, path: Path) -> list[StepResult]:
         out.append(StepResult(l["id"], True, status))
         if status != "unchanged":
             changed.append(l)
-    if changed or not known:
+    if changed and exists(ws.db_url):
+        with Gradebook(ws.db_url, write=True) as gb:
+            gb.set_learners(changed)
+    elif changed or not known:  # a new gradebook: nbgrader creates its tables
         with open_nbgrader(ws.db_url) as gb:
             for l in changed:
                 gb.update_or_create_student(l["id"], first_name=l["first_name"],

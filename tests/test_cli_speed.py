@@ -163,6 +163,23 @@ def test_unchanged_roster_and_empty_collect_leave_nbgrader_alone(cohort):
     assert code == 0 and unwanted(modules, HEAVY) == []
 
 
+def test_changed_roster_writes_without_nbgrader(cohort):
+    """A roster with a new learner and a changed name is written to the existing gradebook
+    without loading nbgrader or pandas, and the gradebook then holds both changes."""
+    import shutil
+    import sqlite3
+
+    work = cohort.parent / "changed-roster"
+    shutil.copytree(cohort, work)
+    (work / "roster2.csv").write_text("id,first_name,last_name\nana,Ana,Li\nben,Ben,Wu\ncai,Cai,Mo\n")
+    code, modules = loaded(["roster", "roster2.csv", "--course", "cohort", "--quiet"], work)
+    assert code == 0 and unwanted(modules, HEAVY) == []
+    con = sqlite3.connect(work / "cohort" / "gradebook.db")
+    rows = dict(con.execute("SELECT id, last_name FROM student").fetchall())
+    con.close()
+    assert rows == {"ana": "Li", "ben": "Wu", "cai": "Mo"}
+
+
 def test_learner_workspace_loads_nothing_heavy(tmp_path):
     """Does `academy workspace` copy the course without loading nbgrader, pandas or notebooks?"""
     code, modules = loaded(["workspace", "--dir", str(tmp_path / "learner")], tmp_path)

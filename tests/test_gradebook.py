@@ -285,3 +285,32 @@ def test_another_schema_is_refused_clearly(tmp_path):
         con.execute("ALTER TABLE grade DROP COLUMN extra_credit")
     with pytest.raises(GradebookError, match="lacks grade.extra_credit"):
         Gradebook(lacking)
+
+
+def test_set_learners_writes_what_nbgrader_would(tmp_path):
+    """Does the roster's write (Core on the student table) leave exactly the students nbgrader's
+    update_or_create_student leaves, for new learners, changed names and a cleared e-mail?"""
+    first = [{"id": "ana", "first_name": "Ana", "last_name": "Lima", "email": "ana@example.org"},
+             {"id": "ben", "first_name": None, "last_name": None, "email": None}]
+    second = [{"id": "ana", "first_name": "Ana", "last_name": "Li", "email": None},
+              {"id": "cai", "first_name": "蔡", "last_name": "明", "email": "cai@example.org"}]
+    results = []
+    for how in ("nbgrader", "rows"):
+        url = f"sqlite:///{tmp_path / how}.db"
+        with NbGradebook(url, course_id=gradebook.COURSE_ID) as gb:
+            gb.add_assignment("a1")  # a gradebook that exists, as the roster finds it
+        for batch in (first, second):
+            if how == "nbgrader":
+                with NbGradebook(url, course_id=gradebook.COURSE_ID) as gb:
+                    for l in batch:
+                        gb.update_or_create_student(l["id"], **{k: v for k, v in l.items() if k != "id"})
+            else:
+                with Gradebook(url, write=True) as gb:
+                    gb.set_learners(batch)
+        with NbGradebook(url, course_id=gradebook.COURSE_ID) as gb:
+            results.append(sorted((s.id, s.first_name, s.last_name, s.email, s.lms_user_id)
+                                  for s in gb.students))
+    assert results[0] == results[1]
+    assert ("ana", "Ana", "Li", None, None) in results[1] and len(results[1]) == 3
+    with Gradebook(f"sqlite:///{tmp_path / 'rows'}.db") as gb, pytest.raises(gradebook.GradebookError):
+        gb.set_learners(first)  # opened for reading: nothing can change it
