@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import filecmp
 import math
+import os
 import shutil
 from pathlib import Path
 
@@ -255,3 +256,26 @@ def test_zh_edition_grades_like_english(aid, zh_source, tmp_path):
     assert len(sol) > 0 and (sol.score == sol.max_score).all(), sol[sol.score < sol.max_score].question.tolist()
     blank = table[table.learner == "blank"]
     assert blank.score.sum() == 0, blank[blank.score > 0].question.tolist()
+
+
+# ------------------------------------------------------------------ nbval over the zh-CN exercises
+
+@pytest.mark.parametrize("aid", _translated_exercises())
+def test_zh_exercise_source_runs_under_nbval(aid, tmp_path):
+    """The zh-CN edition of each exercise, with its solutions and hidden tests (what nbgrader
+    generates the release from), runs clean under nbval like solutions/ does."""
+    import subprocess
+    import sys
+
+    ids, found = nt.build_exercise_sources(tmp_path / "solutions", LANG)
+    assert not found and aid in ids
+    for other in ids:
+        if other != aid:
+            shutil.rmtree(tmp_path / "solutions" / other)
+    proc = subprocess.run([sys.executable, "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-q",
+                           "-o", "addopts=", "-o", "testpaths=", "--rootdir", str(tmp_path),
+                           str(tmp_path / "solutions" / aid)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=900,
+                          env={**os.environ, "ACADEMY_NO_PROGRESS": "1"})
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    assert " passed" in proc.stdout and "failed" not in proc.stdout
