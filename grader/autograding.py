@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from . import diagnose
+from .i18n import _, join
 
 COURSE_ID = "call-center-academy"
 
@@ -294,7 +295,7 @@ class _Pool:
                         else:
                             on_result(job, None, _death(code))
                     elif not w["ready"]:
-                        raise RuntimeError(f"a grading worker could not start ({_death(code)})")
+                        raise RuntimeError(_("a grading worker could not start ({why})").format(why=_death(code)))
                     self.workers.append(self._spawn())
 
     def close(self) -> None:
@@ -314,10 +315,10 @@ class _Pool:
 def _death(code: int | None) -> str:
     if code is not None and code < 0:
         try:
-            return f"killed by {signal.Signals(-code).name}"
+            return _("killed by {signal}").format(signal=signal.Signals(-code).name)
         except ValueError:
-            return f"killed by signal {-code}"
-    return f"exit code {code}"
+            return _("killed by signal {number}").format(number=-code)
+    return _("exit code {code}").format(code=code)
 
 
 # --------------------------------------------------------------------------- scratch space
@@ -478,8 +479,8 @@ def _plan(ws, assignment: str, learner_ids: list[str], force: bool, results: dic
     """Check each submission of one assignment; put the ones to grade in ``todo``."""
     expected = diagnose.expected_notebooks(ws.db_url, assignment)
     if not expected:
-        msg = (f"{assignment} is not in this workspace's gradebook yet: run `academy release "
-               f"{assignment}` (or nbgrader generate_assignment) first, then autograde again")
+        msg = _("{assignment} is not in this workspace's gradebook yet: run `academy release {assignment}` "
+                "(or nbgrader generate_assignment) first, then autograde again").format(assignment=assignment)
         results.update({(assignment, lid): GradeResult(lid, assignment, False, msg, "failed")
                         for lid in learner_ids})
         return
@@ -488,8 +489,8 @@ def _plan(ws, assignment: str, learner_ids: list[str], force: bool, results: dic
         key = (assignment, lid)
         folder = ws.submitted / lid / assignment
         if not folder.is_dir():
-            results[key] = GradeResult(lid, assignment, False, "no submission: nothing collected "
-                                       f"for this learner (expected {folder})", "not submitted")
+            results[key] = GradeResult(lid, assignment, False, _("no submission: nothing collected for this "
+                                       "learner (expected {folder})").format(folder=folder), "not submitted")
             continue
         problem, notes = diagnose.precheck(folder, expected, ws.release / assignment)
         if problem:
@@ -497,7 +498,7 @@ def _plan(ws, assignment: str, learner_ids: list[str], force: bool, results: dic
             continue
         fp = fingerprint(folder)
         if _already_graded(ws, assignment, lid, fp, graded_before):
-            results[key] = GradeResult(lid, assignment, True, "already graded (unchanged since)",
+            results[key] = GradeResult(lid, assignment, True, _("already graded (unchanged since)"),
                                        "skipped", notes)
             continue
         todo[key] = (fp, notes)
@@ -519,7 +520,8 @@ def grade_assignments(ws, assignments: list[str], learner_ids: list[str], *,
     if sandbox:
         ok, why = sb.available()
         if not ok:
-            raise sb.SandboxUnavailable(f"cannot sandbox learner code: {why}. To fix: {sb.fix_hint()}.")
+            raise sb.SandboxUnavailable(_("cannot sandbox learner code: {why}. To fix: {fix}.").format(
+                why=why, fix=sb.fix_hint()))
     options = Options(timeout=timeout, sandbox=sandbox, memory=memory,
                       preload=preload_for([ws.source_dir / aid for aid in assignments]))
     results: dict[tuple[str, str], GradeResult] = {}
@@ -535,9 +537,10 @@ def grade_assignments(ws, assignments: list[str], learner_ids: list[str], *,
 
             snapshot(ws.db_url, template)  # SQLite or PostgreSQL, always a private SQLite copy
             n = max(1, min(workers or default_workers(), len(todo)))
-            desc = label or (f"Autograding {assignments[0]}" if len(assignments) == 1 else
-                             f"Autograding {len(assignments)} assignments")
-            bar = tqdm(total=len(todo), desc=desc, unit="submission", disable=not progress,
+            desc = label or (_("Autograding {assignment}").format(assignment=assignments[0])
+                             if len(assignments) == 1 else
+                             _("Autograding {n} assignments").format(n=len(assignments)))
+            bar = tqdm(total=len(todo), desc=desc, unit=_("submission"), disable=not progress,
                        file=sys.stdout, dynamic_ncols=True)
             init = (str(ws.root.resolve()), str(ws.source_dir), str(template), str(scratch), options)
 
@@ -545,9 +548,11 @@ def grade_assignments(ws, assignments: list[str], learner_ids: list[str], *,
                 aid, lid = job
                 if recorded is None:
                     results[job] = GradeResult(
-                        lid, aid, False, f"{lid}, {aid}: the grading worker died twice while grading "
-                        f"this submission ({why}); it is the cause. Open it, remove the code that "
-                        "crashes, and run autograde again; the other learners were graded",
+                        lid, aid, False, _("{learner}, {assignment}: the grading worker died twice while "
+                                           "grading this submission ({why}); it is the cause. Open it, "
+                                           "remove the code that crashes, and run autograde again; the "
+                                           "other learners were graded").format(
+                            learner=lid, assignment=aid, why=why),
                         "failed", todo[job][1], sandboxed=sandbox)
                 else:
                     results[job] = _finish(ws, aid, lid, todo[job], recorded, kinds[aid], sandbox)
@@ -573,16 +578,18 @@ def _finish(ws, assignment: str, lid: str, job: tuple[str, list[str]], recorded:
     try:
         score, max_score = _merge(ws.db_url, assignment, lid, recorded)
     except Exception as exc:  # noqa: BLE001 - one learner's record never stops the cohort
-        return GradeResult(lid, assignment, False, f"{lid}, {assignment}: graded, but the result could "
-                           f"not be saved in the gradebook ({type(exc).__name__}: {str(exc)[:160]}); "
-                           "run autograde again", "failed", notes, sandboxed=sandboxed)
+        return GradeResult(lid, assignment, False, _("{learner}, {assignment}: graded, but the result could "
+                                                     "not be saved in the gradebook ({error}); run autograde "
+                                                     "again").format(
+            learner=lid, assignment=assignment, error=f"{type(exc).__name__}: {str(exc)[:160]}"),
+            "failed", notes, sandboxed=sandboxed)
     notes = notes + diagnose.postcheck(ws.root / "autograded" / lid / assignment, kinds)
     marker = _marker(ws, assignment, lid)
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.write_text(json.dumps({"fingerprint": fp, "graded_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
                                   "score": score, "max_score": max_score, "notes": notes,
                                   "sandboxed": sandboxed}))
-    return GradeResult(lid, assignment, True, "; ".join(notes), "graded", notes, score, max_score,
+    return GradeResult(lid, assignment, True, join(notes, "clause"), "graded", notes, score, max_score,
                        recorded["seconds"], sandboxed)
 
 

@@ -9,6 +9,11 @@ them has completed the track *and* the scores still match. A certificate whose s
 or one issued for someone who never completed the track, does not verify.
 
 Code format: ``AGT-20261201-7KQ2-M9XD-C4RT`` (track prefix, issue date, 12 characters of digest).
+
+The PDF is written in the current language (``academy --lang zh-CN certificates``: title 结业证书,
+every line in Chinese, drawn with an embedded CJK font). The code does not depend on the language:
+it is made from the requirements' English statement, so a certificate issued in Chinese verifies
+in English and the other way round.
 """
 from __future__ import annotations
 
@@ -19,6 +24,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import i18n
+from .i18n import _
 from .tracks import COURSE_ID, Records, Track, TrackError, TrackProgress, evaluate
 
 PREFIX = {"agent": "AGT", "leadership": "LDR"}
@@ -32,8 +39,9 @@ def _prefix(track_id: str) -> str:
 
 
 def _statement(progress: TrackProgress) -> list[str]:
-    """What the certificate states about each requirement (the part the code protects)."""
-    return [f"{r.id}: {r.detail}" for r in progress.requirements]
+    """What the certificate states about each requirement (the part the code protects), in English
+    whatever the language the certificate is printed in."""
+    return [f"{r.id}: {r.statement or r.detail}" for r in progress.requirements]
 
 
 def verification_code(progress: TrackProgress, issued: dt.date) -> str:
@@ -57,8 +65,8 @@ def completed(records: Records, tracks: list[Track], track_ids: list[str] | None
     """Every (learner, track) pair with all of the track's requirements met."""
     chosen = [t for t in tracks if not track_ids or t.id in track_ids]
     if track_ids and len(chosen) != len(set(track_ids)):
-        known = ", ".join(t.id for t in tracks)
-        raise TrackError(f"Unknown track in {', '.join(track_ids)}; the manifest has: {known}")
+        raise TrackError(_("Unknown track in {given}; the manifest has: {known}").format(
+            given=i18n.join(track_ids), known=i18n.join(t.id for t in tracks)))
     done = []
     for learner in records.learners():
         for t in chosen:
@@ -87,12 +95,13 @@ def parse_code(code: str) -> tuple[str, dt.date]:
     """(track prefix, issue date) of a code that has the certificate code's form; TrackError if not."""
     m = CODE_RE.match(code.strip().upper())
     if not m:
-        raise TrackError(f"'{code}' is not a certificate code: it looks like AGT-20261201-7KQ2-M9XD-C4RT.")
+        raise TrackError(_("'{code}' is not a certificate code: it looks like AGT-20261201-7KQ2-M9XD-C4RT.")
+                         .format(code=code))
     prefix, day = m.group(1), m.group(2)
     try:
         return prefix, dt.datetime.strptime(day, "%Y%m%d").date()
     except ValueError:
-        raise TrackError(f"'{code}' carries an impossible date ({day}).") from None
+        raise TrackError(_("'{code}' carries an impossible date ({day}).").format(code=code, day=day)) from None
 
 
 def verify(code: str, records: Records, tracks: list[Track]) -> Certificate | None:
@@ -111,7 +120,9 @@ def _safe(text: str) -> str:
 
 
 def _has_cjk(text: str) -> bool:
-    return any("\u3000" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+    """CJK characters and punctuation, full-width forms (，：（）) included: the Latin font lacks them."""
+    return any("\u3000" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef"
+               for ch in text)
 
 
 def _fonts() -> tuple[str, str]:
@@ -152,10 +163,13 @@ def _cjk_font() -> str:
     return "STSong-Light"
 
 
-def _draw_centred_mixed(c, x: float, y: float, text: str, latin: str, size: float) -> None:
-    """Draw text centred at x, Latin runs in ``latin`` and CJK runs in the CJK font."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
+def long_date(day: dt.date) -> str:
+    """A date as a certificate prints it: '01 December 2026', or 2026 年 12 月 1 日."""
+    return i18n.pick({"en": f"{day:%d %B %Y}", "zh-CN": f"{day.year} 年 {day.month} 月 {day.day} 日"})
 
+
+def _runs(text: str, latin: str) -> list[tuple[str, str]]:
+    """``text`` cut into (font, text) runs: CJK characters in the CJK font, the rest in ``latin``."""
     runs: list[tuple[str, str]] = []
     for ch in text:
         font = _cjk_font() if _has_cjk(ch) else latin
@@ -163,26 +177,42 @@ def _draw_centred_mixed(c, x: float, y: float, text: str, latin: str, size: floa
             runs[-1] = (font, runs[-1][1] + ch)
         else:
             runs.append((font, ch))
+    return runs
+
+
+def _draw_mixed(c, x: float, y: float, text: str, latin: str, size: float, align: str = "left") -> None:
+    """Draw text left-aligned at x (or centred on it, or ending at it: ``align``), Latin runs in
+    ``latin`` and CJK runs in the CJK font."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    runs = _runs(text, latin)
     total = sum(stringWidth(t, f, size) for f, t in runs)
-    pos = x - total / 2
+    pos = {"left": x, "centre": x - total / 2, "right": x - total}[align]
     for font, t in runs:
         c.setFont(font, size)
         c.drawString(pos, y, t)
         pos += stringWidth(t, font, size)
 
 
+def _draw_centred_mixed(c, x: float, y: float, text: str, latin: str, size: float) -> None:
+    """Draw text centred at x, Latin runs in ``latin`` and CJK runs in the CJK font."""
+    _draw_mixed(c, x, y, text, latin, size, "centre")
+
+
 def render_pdf(cert: Certificate, path: Path) -> None:
-    """One landscape A4 page: title, name, track, the requirements with scores, date and code."""
+    """One landscape A4 page: title, name, track, the requirements with scores, date and code,
+    in the current language."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.units import mm
     from reportlab.pdfgen import canvas
 
     regular, bold = _fonts()
+    chinese = i18n.current_language() == "zh-CN"
     width, height = landscape(A4)
     c = canvas.Canvas(str(path), pagesize=(width, height))
-    c.setTitle(f"Certificate: {cert.progress.track.title}, {cert.name}")
-    c.setAuthor("Call Center Academy")
+    c.setTitle(_("Certificate: {track}, {name}").format(track=cert.progress.track.title, name=cert.name))
+    c.setAuthor(_("Call Center Academy"))
     c.setSubject(cert.code)
     navy = colors.HexColor("#1f3a5f")
     c.setStrokeColor(navy)
@@ -192,44 +222,45 @@ def render_pdf(cert: Certificate, path: Path) -> None:
     c.rect(15 * mm, 15 * mm, width - 30 * mm, height - 30 * mm)
 
     c.setFillColor(navy)
-    c.setFont(bold, 30)
-    c.drawCentredString(width / 2, height - 45 * mm, "Certificate of completion")
-    _draw_centred_mixed(c, width / 2, height - 52 * mm, "结业证书", regular, 11)
-    c.setFont(regular, 13)
+    if chinese:  # the Chinese title, with the English one small beneath it
+        _draw_mixed(c, width / 2, height - 45 * mm, _("Certificate of completion"), bold, 30, "centre")
+        c.setFont(regular, 11)
+        c.drawCentredString(width / 2, height - 52 * mm, "Certificate of completion")
+    else:
+        c.setFont(bold, 30)
+        c.drawCentredString(width / 2, height - 45 * mm, "Certificate of completion")
+        _draw_centred_mixed(c, width / 2, height - 52 * mm, "结业证书", regular, 11)
     c.setFillColor(colors.black)
-    c.drawCentredString(width / 2, height - 60 * mm, "Call Center Academy certifies that")
-    _draw_centred_mixed(c, width / 2, height - 72 * mm, cert.name, bold, 26)
-    c.setFont(regular, 13)
-    c.drawCentredString(width / 2, height - 83 * mm, f"has completed the {cert.progress.track.title}")
+    _draw_mixed(c, width / 2, height - 60 * mm, _("Call Center Academy certifies that"), regular, 13, "centre")
+    _draw_mixed(c, width / 2, height - 72 * mm, cert.name, bold, 26, "centre")
+    _draw_mixed(c, width / 2, height - 83 * mm,
+                _("has completed the {track}").format(track=cert.progress.track.title), regular, 13, "centre")
 
     rows = cert.progress.requirements
     top = height - 98 * mm
     step = min(7.5 * mm, (top - 45 * mm) / max(len(rows), 1))
     left, right = 40 * mm, width - 40 * mm
-    c.setFont(bold, 10.5)
-    c.drawString(left, top, "Requirement")
-    c.drawRightString(right, top, "Result")
+    _draw_mixed(c, left, top, _("Requirement"), bold, 10.5)
+    _draw_mixed(c, right, top, _("Result"), bold, 10.5, "right")
     c.setLineWidth(0.5)
     c.line(left, top - 2 * mm, right, top - 2 * mm)
-    c.setFont(regular, 10.5)
     for i, r in enumerate(rows):
         y = top - (i + 1) * step - 1 * mm
-        c.drawString(left, y, r.title)
-        c.drawRightString(right, y, _result(r.detail))
+        _draw_mixed(c, left, y, r.title, regular, 10.5)
+        _draw_mixed(c, right, y, r.result or _result(r.detail), regular, 10.5, "right")
 
-    c.setFont(regular, 11)
-    c.drawString(left, 30 * mm, f"Issued {cert.issued:%d %B %Y}")
-    c.setFont(bold, 11)
-    c.drawRightString(right, 30 * mm, f"Verification code: {cert.code}")
-    c.setFont(regular, 8.5)
+    _draw_mixed(c, left, 30 * mm, _("Issued {date}").format(date=long_date(cert.issued)), regular, 11)
+    _draw_mixed(c, right, 30 * mm, _("Verification code: {code}").format(code=cert.code), bold, 11, "right")
     c.setFillColor(colors.HexColor("#555555"))
-    c.drawRightString(right, 24.5 * mm, f"Check it against the course gradebook: academy verify {cert.code}")
+    _draw_mixed(c, right, 24.5 * mm, _("Check it against the course gradebook: academy verify {code}").format(
+        code=cert.code), regular, 8.5, "right")
     c.showPage()
     c.save()
 
 
 def _result(detail: str) -> str:
-    """The score part of a requirement's detail: '18 of 21 points (86%)' or '88/100, rated by …'."""
+    """The score part of an English requirement detail: '18 of 21 points (86%)' or '88/100, rated by …'
+    (a :class:`RequirementStatus` made by :mod:`grader.tracks` carries it as ``result``)."""
     m = re.match(r"(\S+ of \S+ points \(\d+%\))", detail)
     if m:
         return m.group(1)

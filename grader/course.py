@@ -21,6 +21,7 @@ from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 from . import paths
+from .i18n import _
 
 
 def _ensure_tools_on_path() -> None:
@@ -79,8 +80,8 @@ def edition_language(source: Path, assignment_ids: list[str]) -> str:
                 continue
             langs.add((meta.get("academy") or {}).get("lang", "en"))
     if len(langs) > 1:
-        raise BuildError(f"These assignments mix languages ({', '.join(sorted(langs))}); "
-                         "generate each edition from its own source folder.")
+        raise BuildError(_("These assignments mix languages ({languages}); generate each edition from its "
+                           "own source folder.").format(languages=", ".join(sorted(langs))))
     return langs.pop() if langs else "en"
 
 
@@ -111,7 +112,8 @@ def generate(assignment_ids: list[str], *, release_dir: Path, workspace: Path,
         result = api.generate_assignment(aid, force=True, create=True)
         if not result.get("success"):
             detail = (result.get("error") or "") + (result.get("log") or "")
-            raise BuildError(f"Could not build {aid}:\n{detail.strip()[-3000:]}")
+            raise BuildError(_("Could not build {assignment}:").format(assignment=aid) + "\n"
+                             + detail.strip()[-3000:])
 
 
 EDITIONS = ("zh-CN",)  # exercises/<lang>/ holds a translated edition's release (see build_editions)
@@ -178,7 +180,7 @@ def build_editions(assignment_ids: list[str] | None = None) -> dict:
                 changed += [f"exercises/{lang}/{c}" for c in result["changed"]]
             built[lang] = ids
     if problems:
-        raise BuildError("Translations missing or out of date (see docs/translating.md):\n"
+        raise BuildError(_("Translations missing or out of date (see docs/translating.md):") + "\n"
                          + "\n".join(f"  {p}" for p in problems))
     return {"editions": built, "changed": changed}
 

@@ -19,6 +19,8 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 
+from .i18n import _, join
+
 
 def expected_notebooks(db_url: str, assignment: str) -> list[str]:
     """Names (without .ipynb) of the assignment's notebooks in nbgrader's gradebook."""
@@ -41,19 +43,19 @@ def read_notebook(path: Path) -> tuple[NotebookNode | None, str]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        return None, "is not a text file (it may be a different file renamed to .ipynb)"
+        return None, _("is not a text file (it may be a different file renamed to .ipynb)")
     try:
         json.loads(text)
     except json.JSONDecodeError as exc:
-        return None, (f"is not valid notebook JSON (line {exc.lineno}, column {exc.colno}: "
-                      f"{exc.msg}); the file was damaged or edited outside Jupyter")
+        return None, _("is not valid notebook JSON (line {line}, column {column}: {error}); the file was "
+                       "damaged or edited outside Jupyter").format(line=exc.lineno, column=exc.colno, error=exc.msg)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # duplicate cell ids are repaired, not fatal
             nb = nbformat.reads(text, as_version=4)
             nbformat.validate(nb)
     except Exception as exc:  # noqa: BLE001 - any reason makes it unreadable for nbgrader
-        return None, f"is JSON but not a valid notebook ({str(exc).splitlines()[0][:120]})"
+        return None, _("is JSON but not a valid notebook ({error})").format(error=str(exc).splitlines()[0][:120])
     return nb, ""
 
 
@@ -67,22 +69,25 @@ def precheck(folder: Path, expected: list[str], release: Path | None = None) -> 
         if not path.exists():
             others = sorted(p.name for p in folder.glob("*.ipynb") if p.stem not in expected)
             if others:
-                what = (f"found {', '.join(others)} instead: if that is their work, rename it to "
-                        f"{name}.ipynb in {folder} and run autograde again")
+                what = _("found {files} instead: if that is their work, rename it to {name}.ipynb in {folder} "
+                         "and run autograde again").format(files=join(others), name=name, folder=folder)
             else:
-                what = f"ask {learner} to submit {name}.ipynb again, then collect and autograde"
-            notes.append(f"{name}.ipynb is missing ({what})")
+                what = _("ask {learner} to submit {name}.ipynb again, then collect and autograde").format(
+                    learner=learner, name=name)
+            notes.append(_("{name}.ipynb is missing ({what})").format(name=name, what=what))
             continue
         nb, why = read_notebook(path)
         if nb is None:
-            return (f"{learner}, {assignment}/{name}.ipynb {why}. Ask {learner} to download the "
-                    f"notebook from JupyterLab (File > Download) and submit it again, or repair "
-                    f"{path}, then run autograde again; nobody else is affected.", notes)
+            return (_("{learner}, {assignment}/{name}.ipynb {why}. Ask {learner} to download the notebook "
+                      "from JupyterLab (File > Download) and submit it again, or repair {path}, then run "
+                      "autograde again; nobody else is affected.").format(
+                learner=learner, assignment=assignment, name=name, why=why, path=path), notes)
         present.append(name)
         if release is not None and (release / f"{name}.ipynb").exists():
             notes += structure_notes(nbformat.read(release / f"{name}.ipynb", as_version=4), nb, name)
     if not present:
-        return f"{learner}, {assignment}: " + "; ".join(notes) + ".", notes
+        return _("{learner}, {assignment}: {notes}.").format(learner=learner, assignment=assignment,
+                                                              notes=join(notes, "clause")), notes
     return None, notes
 
 
@@ -97,18 +102,19 @@ def structure_notes(release: NotebookNode, submitted: NotebookNode, name: str) -
         if ref is None or seen[gid] > 1:
             continue
         if cell.cell_type != ref.cell_type:
-            notes.append(f"{name}: cell {gid} was changed from {ref.cell_type} to {cell.cell_type} "
-                         "(nbgrader restores the original type)")
+            notes.append(_("{notebook}: cell {cell} was changed from {was} to {now} (nbgrader restores the "
+                           "original type)").format(notebook=name, cell=gid, was=ref.cell_type, now=cell.cell_type))
         elif ref.metadata["nbgrader"].get("locked") and cell.source != ref.source:
-            notes.append(f"{name}: locked cell {gid} was edited (nbgrader restores it before grading)")
+            notes.append(_("{notebook}: locked cell {cell} was edited (nbgrader restores it before grading)")
+                         .format(notebook=name, cell=gid))
     dup = sorted(g for g, n in seen.items() if n > 1)
     if dup:
-        notes.append(f"{name}: cell(s) {', '.join(dup)} appear more than once (the last copy "
-                     "is graded, the others run as ordinary cells)")
+        notes.append(_("{notebook}: cell(s) {cells} appear more than once (the last copy is graded, the "
+                       "others run as ordinary cells)").format(notebook=name, cells=join(dup)))
     gone = [g for g in rel if g not in seen]
     if gone:
-        notes.append(f"{name}: cell(s) {', '.join(gone)} had been deleted by the learner and were "
-                     "restored from the release for grading")
+        notes.append(_("{notebook}: cell(s) {cells} had been deleted by the learner and were restored from "
+                       "the release for grading").format(notebook=name, cells=join(gone)))
     return notes
 
 
@@ -117,13 +123,14 @@ def explain_failure(log: str, learner: str, assignment: str) -> str:
     lines = [l.strip() for l in log.splitlines() if l.strip()]
     if any("Kernel didn't respond" in l or "UnresponsiveKernel" in l or "kernel became unresponsive" in l
            for l in lines):
-        return (f"{learner}, {assignment}: the notebook's kernel stopped responding (code that uses "
-                "all memory or cannot be interrupted). Open the submission, replace the runaway "
-                "code with ..., and run autograde again.")
+        return _("{learner}, {assignment}: the notebook's kernel stopped responding (code that uses all "
+                 "memory or cannot be interrupted). Open the submission, replace the runaway code with ..., "
+                 "and run autograde again.").format(learner=learner, assignment=assignment)
     errors = [l for l in lines if ("Error" in l or "ERROR" in l) and "Please see the" not in l]
-    detail = (errors[-1] if errors else (lines[-1] if lines else "unknown error"))[:240]
-    return (f"{learner}, {assignment}: nbgrader could not grade this submission ({detail}). "
-            "Open it in JupyterLab to look, fix or ask for a resubmission, and run autograde again.")
+    detail = (errors[-1] if errors else (lines[-1] if lines else _("unknown error")))[:240]
+    return _("{learner}, {assignment}: nbgrader could not grade this submission ({detail}). Open it in "
+             "JupyterLab to look, fix or ask for a resubmission, and run autograde again.").format(
+        learner=learner, assignment=assignment, detail=detail)
 
 
 def answer_values(nb: NotebookNode) -> dict[str, Any]:
@@ -158,8 +165,9 @@ def postcheck(autograded: Path, kinds: dict[str, str] | None = None) -> list[str
         academy = nb.metadata.get("academy") or {}
         notes += [f"{path.stem}: {n}" for n in academy.get("notes", [])]
         if academy.get("restored_metadata"):
-            notes.append(f"{path.stem}: {len(academy['restored_metadata'])} cell(s) had lost their "
-                         "nbgrader metadata and were matched to the release by their content")
+            notes.append(_("{notebook}: {n} cell(s) had lost their nbgrader metadata and were matched to the "
+                           "release by their content").format(notebook=path.stem,
+                                                             n=len(academy["restored_metadata"])))
         for gid, cell in _nbgrader_cells(nb):
             meta = cell.metadata["nbgrader"]
             if cell.cell_type != "code" or meta.get("locked"):
@@ -170,11 +178,12 @@ def postcheck(autograded: Path, kinds: dict[str, str] | None = None) -> list[str
                 if any(gid in n for n in academy.get("notes", [])):
                     break  # already explained by the grading notes
                 if out.get("ename") in ("CellTimeoutError", "KeyboardInterrupt"):
-                    notes.append(f"{path.stem}: answer cell {gid} was stopped at the time limit "
-                                 "(an endless loop?); it earns no points")
+                    notes.append(_("{notebook}: answer cell {cell} was stopped at the time limit (an endless "
+                                   "loop?); it earns no points").format(notebook=path.stem, cell=gid))
                 else:
-                    notes.append(f"{path.stem}: answer cell {gid} raised {out.get('ename')}: "
-                                 f"{str(out.get('evalue'))[:80]}; questions using it earn no points")
+                    notes.append(_("{notebook}: answer cell {cell} raised {error}: {message}; questions using "
+                                   "it earn no points").format(notebook=path.stem, cell=gid, error=out.get("ename"),
+                                                               message=str(out.get("evalue"))[:80]))
                 break
         if kinds:
             from .kinds import KINDS
@@ -182,6 +191,7 @@ def postcheck(autograded: Path, kinds: dict[str, str] | None = None) -> list[str
             for q, value in answer_values(nb).items():
                 kind = KINDS.get(kinds.get(q))
                 if kind is not None and not kind.right_form(value):
-                    notes.append(f"{path.stem}: {q} should be {kind.words} but is "
-                                 f"{type(value).__name__} {value!r:.40}; it earns no points")
+                    notes.append(_("{notebook}: {question} should be {form} but is {type} {value}; it earns no "
+                                   "points").format(notebook=path.stem, question=q, form=_(kind.words),
+                                                    type=type(value).__name__, value=f"{value!r:.40}"))
     return notes

@@ -56,6 +56,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple
 from urllib.parse import quote
 
+from .i18n import N_, _, join
+
 if TYPE_CHECKING:  # numpy and pandas load when a table is read: `import grader.tracks` stays light
     import numpy as np
     import pandas as pd
@@ -134,7 +136,7 @@ def _sqlite_file(url: str) -> Path | None:
     rest = url[len("sqlite:///"):] if url.startswith("sqlite:///") else ""
     rest = rest.split("?", 1)[0]
     if not rest or rest == ":memory:":
-        raise GradebookError(f"{url} is not a gradebook file: give sqlite:///PATH/gradebook.db")
+        raise GradebookError(_("{url} is not a gradebook file: give sqlite:///PATH/gradebook.db").format(url=url))
     return Path(rest)
 
 
@@ -149,15 +151,16 @@ def _engine(url: str, write: bool = False):
         try:
             return create_engine(url, poolclass=NullPool)
         except ModuleNotFoundError as exc:
-            raise GradebookError(f"Cannot open {_safe_url(url)}: its database driver is not installed "
-                                 f"({exc.name}); for PostgreSQL that is psycopg2-binary, pinned in "
-                                 "requirements.lock.") from None
+            raise GradebookError(_("Cannot open {url}: its database driver is not installed ({driver}); for "
+                                   "PostgreSQL that is psycopg2-binary, pinned in requirements.lock.").format(
+                url=_safe_url(url), driver=exc.name)) from None
         except Exception as exc:  # noqa: BLE001 - a malformed URL: say which and why, re-raise as ours
-            raise GradebookError(f"{_safe_url(url)} is not a database URL nbgrader can use: {exc}") from None
+            raise GradebookError(_("{url} is not a database URL nbgrader can use: {error}").format(
+                url=_safe_url(url), error=exc)) from None
     if not file.is_file():
-        raise GradebookError(f"No nbgrader gradebook at {file}. Give the course folder where the "
-                             "assignments were released and graded (it holds gradebook.db), or the "
-                             "gradebook's path or database URL.")
+        raise GradebookError(_("No nbgrader gradebook at {file}. Give the course folder where the "
+                               "assignments were released and graded (it holds gradebook.db), or the "
+                               "gradebook's path or database URL.").format(file=file))
     uri = f"file:{quote(str(file.resolve()))}?mode={'rw' if write else 'ro'}"
     return create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, timeout=30),
                          poolclass=NullPool)
@@ -186,15 +189,16 @@ class Gradebook:
             self._engine.dispose()
             why = str(getattr(exc, "orig", None) or exc).splitlines()[0]
             if _sqlite_file(self.url) is not None:
-                raise GradebookError(f"{_sqlite_file(self.url)} is not an nbgrader gradebook ({why}). "
-                                     "Give the gradebook.db of your course folder.") from None
-            raise GradebookError(f"Cannot read the gradebook at {_safe_url(self.url)}: {why}") from None
+                raise GradebookError(_("{file} is not an nbgrader gradebook ({why}). Give the gradebook.db "
+                                       "of your course folder.").format(file=_sqlite_file(self.url), why=why)) from None
+            raise GradebookError(_("Cannot read the gradebook at {url}: {why}").format(
+                url=_safe_url(self.url), why=why)) from None
         missing = _NEEDED_TABLES - tables
         if missing:
             self._engine.dispose()
-            raise GradebookError(f"{_safe_url(self.url)} is not an nbgrader gradebook (no "
-                                 f"{', '.join(sorted(missing))} table). Give the gradebook.db of your "
-                                 "course folder.")
+            raise GradebookError(_("{url} is not an nbgrader gradebook (no {tables} table). Give the "
+                                   "gradebook.db of your course folder.").format(
+                url=_safe_url(self.url), tables=", ".join(sorted(missing))))
         try:
             self._t = self._row_tables(tables)
         except BaseException:
@@ -212,21 +216,21 @@ class Gradebook:
             with self._engine.connect() as con:
                 revision = con.execute(text("SELECT version_num FROM alembic_version")).scalar()
         if revision != SCHEMA_REVISION:
-            raise GradebookError(
-                f"{where} has nbgrader schema revision {revision or '(none)'}, but grader.gradebook "
-                f"reads revision {SCHEMA_REVISION} (nbgrader 0.9). A gradebook from an older "
-                "nbgrader: upgrade it with `nbgrader db upgrade`. After upgrading nbgrader itself: "
-                "check grader/gradebook.py's row reads against the new schema (tests/test_gradebook.py) "
-                "and update SCHEMA_REVISION.")
+            raise GradebookError(_(
+                "{url} has nbgrader schema revision {revision}, but grader.gradebook reads revision "
+                "{expected} (nbgrader 0.9). A gradebook from an older nbgrader: upgrade it with "
+                "`nbgrader db upgrade`. After upgrading nbgrader itself: check grader/gradebook.py's row "
+                "reads against the new schema (tests/test_gradebook.py) and update SCHEMA_REVISION.").format(
+                url=where, revision=revision or _("(none)"), expected=SCHEMA_REVISION))
         inspector, meta, out, lacking = inspect(self._engine), MetaData(), {}, []
         for name, wanted in _ROW_COLUMNS.items():
             have = {c["name"]: c["type"] for c in inspector.get_columns(name)} if name in tables else {}
             lacking += [f"{name}.{c}" for c in wanted if c not in have]
             out[name] = Table(name, meta, *(Column(c, have[c]) for c in wanted if c in have))
         if lacking:
-            raise GradebookError(f"{where} lacks {', '.join(lacking)}, which nbgrader 0.9's gradebook "
-                                 "has: it was not made by the nbgrader this course pins. Upgrade it "
-                                 "with `nbgrader db upgrade`.")
+            raise GradebookError(_("{url} lacks {columns}, which nbgrader 0.9's gradebook has: it was not "
+                                   "made by the nbgrader this course pins. Upgrade it with `nbgrader db "
+                                   "upgrade`.").format(url=where, columns=", ".join(lacking)))
         return out
 
     def close(self) -> None:
@@ -569,16 +573,24 @@ def _natural_categorical(values) -> pd.Categorical:
     return pd.Categorical(np.asarray(values, dtype=object), categories=pd.Index(cats, dtype=str))
 
 
+_UNKNOWN = {  # what: (not in the gradebook, how many it has, how many and which, none yet)
+    "assignment": (N_("No assignment {name!r} in the gradebook."), N_("The gradebook has {n} assignment(s)."),
+                   N_("The gradebook has {n} assignment(s): {names}."), N_("The gradebook has no assignments yet.")),
+    "learner": (N_("No learner {name!r} in the gradebook."), N_("The gradebook has {n} learner(s)."),
+                N_("The gradebook has {n} learner(s): {names}."), N_("The gradebook has no learners yet.")),
+}
+
+
 def _unknown(what: str, name: str, known: list[str]) -> str:
+    missing, count, listed, none = (_(m) for m in _UNKNOWN[what])
     close = difflib.get_close_matches(name, known, n=3)
     if close:
-        hint = f" Did you mean {', '.join(close)}?"
+        hint = _("Did you mean {names}?").format(names=join(close))
     elif known:
-        hint = f" The gradebook has {len(known)} {what}(s)" + (
-            f": {', '.join(known)}." if len(known) <= 12 else ".")
+        hint = (listed if len(known) <= 12 else count).format(n=len(known), names=join(known))
     else:
-        hint = f" The gradebook has no {what}s yet."
-    return f"No {what} {name!r} in the gradebook.{hint}"
+        hint = none
+    return join([missing.format(name=name), hint], "sentence")
 
 
 # --------------------------------------------------------------------------- shortcuts
@@ -673,8 +685,9 @@ def check_reachable(url: str) -> str | None:
         return None
     except Exception as exc:  # noqa: BLE001
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return (f"Cannot open the gradebook database {shown(url)}: {first}. Check that the server "
-                "runs, the database exists and the user may log in (createdb / CREATE DATABASE).")
+        return _("Cannot open the gradebook database {url}: {error}. Check that the server runs, the "
+                 "database exists and the user may log in (createdb / CREATE DATABASE).").format(
+            url=shown(url), error=first)
     finally:
         engine.dispose()
 

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import paths
+from .i18n import _
 
 LEARNERS = "academy-learners"
 TRAINERS = "academy-trainers"
@@ -78,14 +79,15 @@ class Layout:
 
 def need_root(what: str) -> None:
     if os.geteuid() != 0:
-        raise HubError(f"{what} needs root (it creates Unix accounts and starts servers as them): "
-                       "run it with sudo.")
+        raise HubError(_("{what} needs root (it creates Unix accounts and starts servers as them): run it "
+                         "with sudo.").format(what=what))
 
 
 def _run(cmd: list[str]) -> None:
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:
-        raise HubError(f"{' '.join(cmd)} failed: {(r.stderr or r.stdout).strip()}")
+        raise HubError(_("{command} failed: {error}").format(command=" ".join(cmd),
+                                                            error=(r.stderr or r.stdout).strip()))
 
 
 def _group(name: str) -> grp.struct_group:
@@ -161,7 +163,7 @@ def write_role_config(etc: Path, role: str, nbgrader_config: str | None = None) 
 
 def setup(root: Path = DEFAULT_DIR, gradebook: str | None = None) -> Layout:
     """Create (or repair) the hub's folders, groups and per-role configuration. Safe to repeat."""
-    need_root("Setting up the hub")
+    need_root(_("Setting up the hub"))
     lay = Layout(Path(root).resolve())
     _group(LEARNERS)
     trainers = _group(TRAINERS)
@@ -214,17 +216,17 @@ def add_user(name: str, role: str, lay: Layout, full_name: str = "") -> Account:
     """One local account for the hub (PAM checks its password); home readable by its owner only."""
     group = LEARNERS if role == "learner" else TRAINERS
     if not UNIX_NAME.match(name):
-        return Account(name, role, "refused", message="not a valid Unix user name (lower-case letters, "
-                       "digits, - and _, starting with a letter, at most 31): change the id in the roster")
+        return Account(name, role, "refused", message=_("not a valid Unix user name (lower-case letters, "
+                       "digits, - and _, starting with a letter, at most 31): change the id in the roster"))
     if _exists(name):
         if not _ours(name):
-            return Account(name, role, "refused", message="a Unix user with this name exists and is not "
-                           "a course account; it is left alone (rename the learner in the roster)")
+            return Account(name, role, "refused", message=_("a Unix user with this name exists and is not "
+                           "a course account; it is left alone (rename the learner in the roster)"))
         if name not in members(group):
             _run(["usermod", "-a", "-G", group, name])
         if role == "trainer":
             link_course(name, lay)
-        return Account(name, role, "exists", message="account kept; password unchanged")
+        return Account(name, role, "exists", message=_("account kept; password unchanged"))
     _run(["useradd", "--create-home", "--shell", "/bin/bash", "--user-group", "--groups", group,
           "--comment", (full_name or name).replace(":", " "), name])
     home = Path(pwd.getpwnam(name).pw_dir)
@@ -234,7 +236,7 @@ def add_user(name: str, role: str, lay: Layout, full_name: str = "") -> Account:
     password = "-".join(secrets.token_hex(3) for _ in range(3))
     r = subprocess.run(["chpasswd"], input=f"{name}:{password}\n", capture_output=True, text=True)
     if r.returncode != 0:
-        raise HubError(f"could not set {name}'s password: {r.stderr.strip()}")
+        raise HubError(_("could not set {name}'s password: {error}").format(name=name, error=r.stderr.strip()))
     return Account(name, role, "created", password)
 
 
@@ -257,7 +259,7 @@ def remove_user(name: str) -> Account:
     if not _exists(name):
         return Account(name, "", "absent")
     if not _ours(name):
-        return Account(name, "", "refused", message="not a course account; left alone")
+        return Account(name, "", "refused", message=_("not a course account; left alone"))
     role = "trainer" if name in members(TRAINERS) else "learner"
     subprocess.run(["pkill", "-KILL", "-u", name], capture_output=True)  # servers and kernels left over
     _run(["userdel", "--remove", name])
@@ -283,12 +285,12 @@ def record(lay: Layout, accounts: list[Account]) -> None:
 def add_from_roster(lay: Layout, roster: Path | None, trainers: list[str]) -> list[Account]:
     from .workflow import read_roster
 
-    need_root("Adding hub accounts")
+    need_root(_("Adding hub accounts"))
     out: list[Account] = []
     if roster is not None:
         learners, problems = read_roster(roster)
         if problems:
-            raise HubError("The roster was not used; fix it first:\n  " + "\n  ".join(problems))
+            raise HubError(_("The roster was not used; fix it first:") + "\n  " + "\n  ".join(problems))
         for l in learners:
             name = " ".join(x for x in (l["first_name"], l["last_name"]) if x)
             out.append(add_user(l["id"], "learner", lay, name))
@@ -323,12 +325,12 @@ def check_ready(lay: Layout) -> list[str]:
     """What is missing before the hub can start (empty when ready)."""
     problems = []
     if not PROXY.exists():
-        problems.append(f"configurable-http-proxy is not installed ({PROXY}): run `make hub` "
-                        "(it runs `npm ci` in deploy/hub)")
+        problems.append(_("configurable-http-proxy is not installed ({path}): run `make hub` (it runs "
+                          "`npm ci` in deploy/hub)").format(path=PROXY))
     if shutil.which("node") is None:
-        problems.append("node is missing: `apt-get install nodejs` (make hub does this)")
+        problems.append(_("node is missing: `apt-get install nodejs` (make hub does this)"))
     if not lay.exchange.is_dir():
-        problems.append(f"{lay.root} is not set up: run `academy hub setup --dir {lay.root}`")
+        problems.append(_("{folder} is not set up: run `academy hub setup --dir {folder}`").format(folder=lay.root))
     problem = others_can_run()
     if problem:
         problems.append(problem)
@@ -347,7 +349,8 @@ def others_can_run() -> str | None:
                        capture_output=True, text=True, cwd="/")
     if r.returncode == 0:
         return None
-    return (f"Other accounts cannot run {sys.executable} or read the course in {paths.ROOT}: "
-            f"{(r.stderr.strip().splitlines() or ['permission denied'])[-1]}. The learners' servers "
-            "run as their own accounts: put the repository where everyone may read it (e.g. /opt) "
-            "and build the hub's environment with `make hub-deps`.")
+    return _("Other accounts cannot run {python} or read the course in {folder}: {error}. The learners' "
+             "servers run as their own accounts: put the repository where everyone may read it (e.g. /opt) "
+             "and build the hub's environment with `make hub-deps`.").format(
+        python=sys.executable, folder=paths.ROOT,
+        error=(r.stderr.strip().splitlines() or [_("permission denied")])[-1])

@@ -54,11 +54,15 @@ def normalize(lang: str | None) -> str | None:
                         + " and ".join(f"{k} ({v})" for k, v in NAMES.items()) + ".")
 
 
-def use_language(lang: str | None) -> str:
-    """Use this language for every message from now on (None: back to the environment's)."""
+def use_language(lang: str | None, *, charts: bool = True) -> str:
+    """Use this language for every message from now on (None: back to the environment's).
+
+    With ``charts`` (the default, as a notebook wants), matplotlib is told of a CJK font at once;
+    the ``academy`` command passes ``charts=False`` so that commands drawing no chart never import
+    matplotlib (the ones that draw call :func:`chart_fonts` themselves)."""
     global _chosen
     _chosen = normalize(lang)
-    if current_language() != DEFAULT and not os.environ.get("NBGRADER_EXECUTION"):
+    if charts and current_language() != DEFAULT and not os.environ.get("NBGRADER_EXECUTION"):
         chart_fonts()
     return current_language()
 
@@ -155,6 +159,20 @@ def join(parts, how: str = "list", lang: str | None = None) -> str:
     """Sentences (``how="sentence"``), list items (``"list"``) or clauses (``"clause"``) as one text."""
     lang = normalize(lang) or current_language()
     return _JOINERS.get(lang, _JOINERS[DEFAULT])[how].join(str(p) for p in parts if p is not None and p != "")
+
+
+def width(text: str) -> int:
+    """How many columns ``text`` takes in a terminal: Chinese characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in str(text))
+
+
+def pad(text, columns: int) -> str:
+    """``text`` padded with spaces to ``columns`` terminal columns (``f"{text:<columns}"`` counts
+    a Chinese character as one column, which misaligns a table)."""
+    text = str(text)
+    return text + " " * max(0, columns - width(text))
 
 
 def localized(obj, name: str, lang: str | None = None) -> str:

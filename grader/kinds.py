@@ -183,7 +183,7 @@ class Kind:
 
 
 class Choice(Kind):
-    name, forms, words = "choice", (str,), "one letter in quotes"
+    name, forms, words = "choice", (str,), N_("one letter in quotes")
 
     def seal(self, name, answer, hints, check_kw, grade_kw):
         return {"key": digest(name, _norm_item(answer)),
@@ -226,7 +226,7 @@ class Choice(Kind):
 
 
 class Multi(Kind):
-    name, forms, words = "multi", (list, tuple, set), "a list"
+    name, forms, words = "multi", (list, tuple, set), N_("a list")
 
     def seal(self, name, answer, hints, check_kw, grade_kw):
         return {"key": sorted(digest(name, _norm_item(a)) for a in answer),
@@ -280,7 +280,7 @@ class Multi(Kind):
 
 
 class Order(Kind):
-    name, forms, words = "order", (list, tuple), "a list"
+    name, forms, words = "order", (list, tuple), N_("a list")
 
     def seal(self, name, answer, hints, check_kw, grade_kw):
         return {"key": [digest(name, [i, _norm_item(a)]) for i, a in enumerate(answer)],
@@ -339,7 +339,7 @@ class Order(Kind):
 
 
 class Classify(Kind):
-    name, forms, words = "classify", (dict,), "a dictionary"
+    name, forms, words = "classify", (dict,), N_("a dictionary")
 
     def seal(self, name, answer, hints, check_kw, grade_kw):
         return {"key": {str(k): digest(name, [_norm_item(k), _norm_item(v)]) for k, v in answer.items()},
@@ -405,7 +405,7 @@ class Classify(Kind):
 
 
 class Number(Kind):
-    name, forms, words = "number", (int, float), "a number"
+    name, forms, words = "number", (int, float), N_("a number")
 
     def seal(self, name, answer, hints, check_kw, grade_kw):
         # "low", "high" and optional "mistakes": [[value, hint], ...]

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import paths
+from .i18n import N_, _
 
 MANIFEST = Path(".academy") / "workspace.json"
 IGNORE = {".ipynb_checkpoints", "__pycache__", ".academy", ".pytest_cache"}
@@ -46,6 +47,11 @@ class Change:
     status: str  # added | restored | updated | unchanged | yours | kept | removed | kept (removed upstream)
     note: str = ""
 
+
+# What each status is called in the summary (the status itself stays as it is: code compares it).
+STATUS_NAMES = {"added": N_("added"), "restored": N_("restored"), "updated": N_("updated"),
+                "unchanged": N_("unchanged"), "yours": N_("yours"), "kept": N_("kept"),
+                "removed": N_("removed"), "kept (removed upstream)": N_("kept (removed upstream)")}
 
 EDITIONS = ("zh-CN",)
 
@@ -134,8 +140,8 @@ def sync(dest: Path, sources: dict[str, Path] | None = None, lang: str = "en") -
     dest = Path(dest)
     root = paths.ROOT.resolve()
     if dest.resolve() == root or any(dest.resolve() == s.resolve() for s, _ in sources.values()):
-        raise ValueError(f"{dest} is the repository or one of its course folders; choose a "
-                         "separate folder for the learner workspace (default build/learner).")
+        raise ValueError(_("{dest} is the repository or one of its course folders; choose a separate "
+                           "folder for the learner workspace (default build/learner).").format(dest=dest))
     dest.mkdir(parents=True, exist_ok=True)
     placed = load_manifest(dest)
     upstream: dict[str, Path] = {}
@@ -169,8 +175,8 @@ def sync(dest: Path, sources: dict[str, Path] | None = None, lang: str = "en") -
             # keep the old record: the file still counts as edited by the learner next time
             if rel in placed:
                 manifest[rel] = placed[rel]
-            changes.append(Change(rel, "kept", f"you edited it; the course's new version is in "
-                                               f"{copy_to.relative_to(dest).as_posix()}"))
+            changes.append(Change(rel, "kept", _("you edited it; the course's new version is in {path}")
+                                  .format(path=copy_to.relative_to(dest).as_posix())))
     for rel, digest in placed.items():
         if rel in upstream:
             continue
@@ -179,10 +185,10 @@ def sync(dest: Path, sources: dict[str, Path] | None = None, lang: str = "en") -
             continue
         if _digest(target) == digest:
             target.unlink()
-            changes.append(Change(rel, "removed", "no longer part of the course"))
+            changes.append(Change(rel, "removed", _("no longer part of the course")))
         else:
             changes.append(Change(rel, "kept (removed upstream)",
-                                  "no longer part of the course; kept because you edited it"))
+                                  _("no longer part of the course; kept because you edited it")))
     _save_manifest(dest, manifest)
     return changes
 
@@ -191,9 +197,18 @@ def summary(changes: list[Change], dest: Path) -> str:
     """What a learner (or trainer) needs to read after an update."""
     from collections import Counter
 
+    from .i18n import join, pad
+
     counts = Counter(c.status for c in changes)
-    lines = [f"Learner workspace {dest}: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))]
+    lines = [_("Learner workspace {dest}: {counts}").format(dest=dest, counts=join(
+        _("{n} {status}").format(n=n, status=status_name(s)) for s, n in sorted(counts.items())))]
     for c in changes:
         if c.status not in ("unchanged", "added", "yours"):
-            lines.append(f"  {c.status:<9} {c.path}" + (f"  ({c.note})" if c.note else ""))
+            note = _("({note})").format(note=c.note) if c.note else ""
+            lines.append(f"  {pad(status_name(c.status), 9)} {c.path}" + (f"  {note}" if note else ""))
     return "\n".join(lines)
+
+
+def status_name(status: str) -> str:
+    """A change's status as the summary names it, in the current language."""
+    return _(STATUS_NAMES[status]) if status in STATUS_NAMES else status

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import paths
+from .i18n import _
 
 BWRAP = "bwrap"
 WORKDIR = "/home/learner/work"
@@ -83,11 +84,11 @@ _AVAILABLE: tuple[bool, str] | None = None
 
 
 def fix_hint() -> str:
-    return ("install bubblewrap (`sudo apt-get install bubblewrap`, or `make sandbox`) and allow "
-            "unprivileged user namespaces (`sudo sysctl -w kernel.unprivileged_userns_clone=1` on "
-            "Debian, `sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0` on Ubuntu 24.04, "
-            "or run inside a container started with user namespaces allowed); or grade with "
-            "--no-sandbox, which runs learner code unconfined and says so in the summary and report")
+    return _("install bubblewrap (`sudo apt-get install bubblewrap`, or `make sandbox`) and allow "
+             "unprivileged user namespaces (`sudo sysctl -w kernel.unprivileged_userns_clone=1` on "
+             "Debian, `sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0` on Ubuntu 24.04, "
+             "or run inside a container started with user namespaces allowed); or grade with "
+             "--no-sandbox, which runs learner code unconfined and says so in the summary and report")
 
 
 def available() -> tuple[bool, str]:
@@ -96,16 +97,17 @@ def available() -> tuple[bool, str]:
     if _AVAILABLE is None:
         exe = shutil.which(BWRAP)
         if exe is None:
-            _AVAILABLE = (False, "bubblewrap (bwrap) is not installed")
+            _AVAILABLE = (False, _("bubblewrap (bwrap) is not installed"))
         else:
             try:
                 proc = subprocess.run([exe, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/",
                                        "--proc", "/proc", "--dev", "/dev", "true"],
                                       capture_output=True, text=True, timeout=30)
                 _AVAILABLE = (proc.returncode == 0, "" if proc.returncode == 0 else
-                              f"bubblewrap cannot create namespaces here ({proc.stderr.strip()[:200]})")
+                              _("bubblewrap cannot create namespaces here ({error})").format(
+                                  error=proc.stderr.strip()[:200]))
             except (OSError, subprocess.TimeoutExpired) as exc:
-                _AVAILABLE = (False, f"bubblewrap failed to start ({exc})")
+                _AVAILABLE = (False, _("bubblewrap failed to start ({error})").format(error=exc))
     return _AVAILABLE
 
 
@@ -157,7 +159,8 @@ def command(inbox: Path, limits: Limits, sandboxed: bool = True, fd: int = 3,
             cmd += ["--ro-bind", target, target]
     for p in _ro_paths():
         if p == "/home/learner" or p.startswith("/home/learner/"):
-            raise SandboxUnavailable(f"{p} is inside the sandbox's own home folder; move it elsewhere")
+            raise SandboxUnavailable(_("{path} is inside the sandbox's own home folder; move it elsewhere")
+                                     .format(path=p))
         cmd += ["--ro-bind", p, p]
     cmd += ["--ro-bind", str(inbox), INBOX, "--chdir", "/home/learner"]
     env = {"PATH": f"{os.path.dirname(sys.executable)}:/usr/local/bin:/usr/bin:/bin",
@@ -290,12 +293,12 @@ class Sandbox:
             size = p.stat().st_size
             count += 1
             if count > self.limits.inbox_files:
-                notes.append(f"only the first {self.limits.inbox_files} of the submission's files were "
-                             "given to the notebook")
+                notes.append(_("only the first {n} of the submission's files were given to the notebook")
+                             .format(n=self.limits.inbox_files))
                 break
             if used + size > self.limits.inbox_bytes:
-                notes.append(f"{rel} was not given to the notebook (the submission's files are over "
-                             f"{self.limits.inbox_bytes // 1024 ** 2} MB)")
+                notes.append(_("{file} was not given to the notebook (the submission's files are over {mb} MB)")
+                             .format(file=rel, mb=self.limits.inbox_bytes // 1024 ** 2))
                 continue
             used += size
             (self.inbox / rel).parent.mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Iterable, Mapping
 from pydantic import AfterValidator, Field, ValidationInfo, model_validator
 
 from . import datafiles, i18n, paths
+from .i18n import _, ngettext
 from .datafiles import (DataFileError, DataModel, Flag, NonEmpty, Number, RequiredText, Text,
                         Whole, report)
 from .gradebook import COURSE_ID  # noqa: F401 - re-exported; the gradebook is only read here
@@ -40,7 +41,7 @@ def _title_or_id(title: str, info: ValidationInfo) -> str:
 
 def _percent(value: float) -> float:
     if not 0 < value <= 100:
-        raise ValueError(f"is a percentage: more than 0 and at most 100, got {value:g}")
+        raise ValueError(_("is a percentage: more than 0 and at most 100, got {value}").format(value=f"{value:g}"))
     return value
 
 
@@ -89,9 +90,9 @@ class Track(DataModel):
     def _has_requirements_and_capstone_names_them(self) -> "Track":
         ids = self.requirement_ids
         if not ids:
-            report([((), "a track needs at least one assignment or role-play")])
-        report(((("capstone", n), f"{c!r} is not among the track's assignments or role-plays "
-                                  f"({', '.join(ids)})")
+            report([((), _("a track needs at least one assignment or role-play"))])
+        report(((("capstone", n), _("{id!r} is not among the track's assignments or role-plays ({ids})")
+                 .format(id=c, ids=i18n.join(ids)))
                 for n, c in enumerate(self.capstone) if c not in ids))
         return self
 
@@ -116,7 +117,8 @@ def load_manifest(path: Path | str | None = None) -> list[Track]:
     """Read and check the track manifest (default ``datasets/tracks.yaml``)."""
     p = Path(path) if path else MANIFEST
     if not p.exists():
-        raise TrackError(f"No track manifest at {p}. Pass --manifest PATH or restore datasets/tracks.yaml.")
+        raise TrackError(_("No track manifest at {path}. Pass --manifest PATH or restore "
+                           "datasets/tracks.yaml.").format(path=p))
     return parse_manifest(datafiles.read(p, ManifestError), p.name)
 
 
@@ -130,17 +132,21 @@ def manifest_problems(tracks: Iterable[Track], solutions: Path | None = None,
     for t in tracks:
         for a in t.assignments:
             if not (solutions / a.id).is_dir():
-                out.append(f"track '{t.id}': assignment '{a.id}' has no folder {solutions / a.id}")
+                out.append(_("track '{track}': assignment '{id}' has no folder {folder}").format(
+                    track=t.id, id=a.id, folder=solutions / a.id))
         for r in t.roleplays:
             files = sorted(scorecards.glob(f"{r.scorecard}.v*.yaml"), key=_scorecard_version)
             if not files:
-                out.append(f"track '{t.id}': role-play '{r.id}' uses scorecard '{r.scorecard}', "
-                           f"but {scorecards} has no {r.scorecard}.v*.yaml")
+                out.append(_("track '{track}': role-play '{id}' uses scorecard '{scorecard}', but "
+                             "{folder} has no {scorecard}.v*.yaml").format(
+                    track=t.id, id=r.id, scorecard=r.scorecard, folder=scorecards))
                 continue
             own = _scorecard_pass_mark(files[-1])
             if own is not None and r.min_total + 1e-9 < own:
-                out.append(f"track '{t.id}': role-play '{r.id}' asks for {r.min_total:g}/100, below the "
-                           f"'{r.scorecard}' scorecard's own pass mark ({own:g}); raise min_total to {own:g}")
+                out.append(_("track '{track}': role-play '{id}' asks for {min}/100, below the "
+                             "'{scorecard}' scorecard's own pass mark ({own}); raise min_total to {own}")
+                           .format(track=t.id, id=r.id, min=f"{r.min_total:g}", scorecard=r.scorecard,
+                                   own=f"{own:g}"))
     return out
 
 
@@ -247,9 +253,14 @@ class Records:
         if learner not in self._names:
             known = sorted(self._names)
             close = difflib.get_close_matches(learner, known, n=3)
-            hint = f" Did you mean {', '.join(close)}?" if close else (
-                f" The gradebook has {len(known)} learner(s)." if known else " The gradebook has no learners yet.")
-            raise TrackError(f"Learner '{learner}' is not in the gradebook.{hint}")
+            if close:
+                hint = _("Did you mean {names}?").format(names=i18n.join(close))
+            elif known:
+                hint = _("The gradebook has {n} learner(s).").format(n=len(known))
+            else:
+                hint = _("The gradebook has no learners yet.")
+            raise TrackError(i18n.join([_("Learner '{learner}' is not in the gradebook.").format(
+                learner=learner), hint], "sentence"))
 
     def assignment_score(self, assignment: str, learner: str) -> AssignmentScore:
         if assignment not in self._assignments:
@@ -310,7 +321,8 @@ def load_roleplay_results(db_path: str | Path | None) -> list[dict] | None:
     try:
         from .roleplay.store import RolePlayStore
     except ImportError as exc:  # pragma: no cover - the studio ships with the package
-        raise TrackError(f"The role-play studio (grader.roleplay) cannot be loaded: {exc}") from None
+        raise TrackError(_("The role-play studio (grader.roleplay) cannot be loaded: {error}").format(
+            error=exc)) from None
     return RolePlayStore(p).result_rows()
 
 
@@ -328,12 +340,18 @@ class RequirementStatus:
     kind: str  # "assignment" or "roleplay"
     title: str
     state: str  # "met", "pending" (awaiting a manual grade), "remaining"
-    detail: str
+    detail: str  # in the current language
     capstone: bool = False
+    result: str = ""  # the score alone, as a certificate shows it: "18 of 21 points (86%)", "88/100 (role-play)"
+    statement: str = ""  # the detail in English whatever the language: what a certificate's code protects
 
     @property
     def met(self) -> bool:
         return self.state == "met"
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "kind": self.kind, "title": self.title, "state": self.state,
+                "detail": self.detail, "capstone": self.capstone, "met": self.met}
 
 
 @dataclass
@@ -357,57 +375,78 @@ class TrackProgress:
     def as_dict(self) -> dict:
         return {"track": self.track.id, "title": self.track.title, "learner": self.learner,
                 "complete": self.complete,
-                "requirements": [dict(r.__dict__, met=r.met) for r in self.requirements]}
+                "requirements": [r.as_dict() for r in self.requirements]}
+
+
+def _in_both_languages(words, *args) -> tuple[str, str, str, str]:
+    """(state, detail, result) from ``words(*args)`` in the current language, and the detail in
+    English: a certificate's code is made from the English, so it verifies in either language."""
+    state, detail, result = words(*args)
+    if i18n.current_language() == i18n.DEFAULT:
+        return state, detail, result, detail
+    with i18n.language(i18n.DEFAULT):
+        return state, detail, result, words(*args)[1]
+
+
+def _assignment_words(req: AssignmentRequirement, s: AssignmentScore) -> tuple[str, str, str]:
+    mark = _("pass mark {mark}%").format(mark=f"{req.pass_mark:g}")
+    if s.status == "not_in_gradebook":
+        return "remaining", _("not graded for anyone yet (the assignment is not in the gradebook; "
+                              "{pass_mark})").format(pass_mark=mark), ""
+    if s.status == "not_submitted":
+        return "remaining", _("no graded submission yet ({pass_mark})").format(pass_mark=mark), ""
+    got = _("{score} of {max} points ({percent}%)").format(score=f"{s.score:g}", max=f"{s.max_score:g}",
+                                                          percent=f"{s.percent:.0f}")
+    if s.percent + 1e-9 >= req.pass_mark:
+        detail = (_("{score}; {pass_mark}; some answers still await manual grading")
+                  if s.status == "needs_manual_grade" else _("{score}; {pass_mark}"))
+        return "met", detail.format(score=got, pass_mark=mark), got
+    if s.status == "needs_manual_grade":
+        return "pending", _("{score} so far; waiting for the trainer's manual grading ({pass_mark})").format(
+            score=got, pass_mark=mark), got
+    return "remaining", _("{score}, below the {pass_mark}: revise and resubmit").format(
+        score=got, pass_mark=mark), got
 
 
 def _assignment_status(req: AssignmentRequirement, s: AssignmentScore, capstone: bool) -> RequirementStatus:
-    mark = f"pass mark {req.pass_mark:g}%"
-    title = req.label
-    if s.status == "not_in_gradebook":
-        return RequirementStatus(req.id, "assignment", title, "remaining",
-                                 f"not graded for anyone yet (the assignment is not in the gradebook; {mark})",
-                                 capstone)
-    if s.status == "not_submitted":
-        return RequirementStatus(req.id, "assignment", title, "remaining",
-                                 f"no graded submission yet ({mark})", capstone)
-    got = f"{s.score:g} of {s.max_score:g} points ({s.percent:.0f}%)"
-    if s.percent + 1e-9 >= req.pass_mark:
-        still = "; some answers still await manual grading" if s.status == "needs_manual_grade" else ""
-        return RequirementStatus(req.id, "assignment", title, "met", f"{got}; {mark}{still}", capstone)
-    if s.status == "needs_manual_grade":
-        return RequirementStatus(req.id, "assignment", title, "pending",
-                                 f"{got} so far; waiting for the trainer's manual grading ({mark})",
-                                 capstone)
-    return RequirementStatus(req.id, "assignment", title, "remaining",
-                             f"{got}, below the {mark}: revise and resubmit", capstone)
+    state, detail, result, english = _in_both_languages(_assignment_words, req, s)
+    return RequirementStatus(req.id, "assignment", req.label, state, detail, capstone, result, english)
 
 
-def _roleplay_status(req: RoleplayRequirement, rows: list[dict], capstone: bool) -> RequirementStatus:
-    need = f"needs {req.min_total:g}/100 on the '{req.scorecard}' scorecard"
-    if req.no_critical_fail:
-        need += " with no critical item failed"
+def _roleplay_words(req: RoleplayRequirement, rows: list[dict]) -> tuple[str, str, str]:
+    need = (_("needs {min}/100 on the '{scorecard}' scorecard with no critical item failed")
+            if req.no_critical_fail else _("needs {min}/100 on the '{scorecard}' scorecard")).format(
+        min=f"{req.min_total:g}", scorecard=req.scorecard)
     if not rows:
-        return RequirementStatus(req.id, "roleplay", req.title, "remaining",
-                                 f"not scored yet ({need})", capstone)
+        return "remaining", _("not scored yet ({need})").format(need=need), ""
 
     def ok(r: dict) -> bool:
         return float(r["total"]) + 1e-9 >= req.min_total and not (
             req.no_critical_fail and bool(r.get("critical_failed")))
 
     passing = [r for r in rows if ok(r)]
-    n = f"{len(rows)} attempt{'s' if len(rows) != 1 else ''}"
+    n = ngettext("{n} attempt", "{n} attempts", len(rows)).format(n=len(rows))
     if passing:
         best = max(passing, key=lambda r: float(r["total"]))
         when = str(best.get("saved_at", ""))[:10]
-        return RequirementStatus(req.id, "roleplay", req.title, "met",
-                                 f"{float(best['total']):g}/100, rated by {best['rater']}"
-                                 f"{' on ' + when if when else ''} ({n})", capstone)
+        total = f"{float(best['total']):g}"
+        detail = (_("{total}/100, rated by {rater} on {date} ({attempts})") if when else
+                  _("{total}/100, rated by {rater} ({attempts})")).format(
+            total=total, rater=best["rater"], date=when, attempts=n)
+        return "met", detail, _("{total}/100 (role-play)").format(total=total)
     best = max(rows, key=lambda r: float(r["total"]))
+    total = f"{float(best['total']):g}"
     if float(best["total"]) + 1e-9 >= req.min_total:
-        why = f"best {float(best['total']):g}/100, but a critical item failed"
+        why = _("best {total}/100, but a critical item failed").format(total=total)
     else:
-        why = f"best {float(best['total']):g}/100, below {req.min_total:g}"
-    return RequirementStatus(req.id, "roleplay", req.title, "remaining", f"{why} ({n}); {need}", capstone)
+        why = _("best {total}/100, below {min}").format(total=total, min=f"{req.min_total:g}")
+    return "remaining", _("{why} ({attempts}); {need}").format(why=why, attempts=n, need=need), \
+        _("{total}/100 (role-play)").format(total=total)
+
+
+def _roleplay_status(req: RoleplayRequirement, rows: list[dict], capstone: bool) -> RequirementStatus:
+    state, detail, result, english = _in_both_languages(_roleplay_words, req, rows)
+    return RequirementStatus(req.id, "roleplay", req.title, state, detail, capstone, result, english)
 
 
 def evaluate(track: Track, learner: str, records: Records) -> TrackProgress:
@@ -432,7 +471,8 @@ def candidates(records: Records, tracks: list[Track], track_id: str = "leadershi
     """Learners who have completed a track (for the leadership track: promotion candidates)."""
     by_id = {t.id: t for t in tracks}
     if track_id not in by_id:
-        raise TrackError(f"No track '{track_id}' in the manifest; tracks: {', '.join(by_id)}")
+        raise TrackError(_("No track '{track}' in the manifest; tracks: {tracks}").format(
+            track=track_id, tracks=i18n.join(by_id)))
     done = []
     for learner in records.learners():
         p = evaluate(by_id[track_id], learner, records)

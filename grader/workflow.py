@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from . import course
 from .gradebook import COURSE_ID
+from .i18n import _, join
 from .workspace import Workspace  # noqa: F401 - re-exported: the steps take a Workspace
 
 if TYPE_CHECKING:  # pandas and the autograder load where used: roster, release, collect start quickly
@@ -59,8 +60,27 @@ _GOOD_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")
 def id_problem(lid: str) -> str | None:
     """Why a learner id cannot be used (it becomes a folder and an exchange file name), or None."""
     if not _GOOD_ID.fullmatch(lid or ""):
-        return f"id {lid!r} is not allowed: use {ID_RULE}, at most 64 characters"
+        return _("id {id!r} is not allowed: use letters, digits, _ . - (not starting with a dot), at most "
+                 "64 characters").format(id=lid)
     return None
+
+
+def _os_error(exc: Exception) -> str:
+    """Why a file could not be read: the system's words in English, the course's in another language
+    (the system's error texts are English whatever the language)."""
+    from .i18n import DEFAULT, current_language
+
+    if current_language() == DEFAULT:
+        return str(exc)
+    if isinstance(exc, FileNotFoundError):
+        return _("the file does not exist")
+    if isinstance(exc, PermissionError):
+        return _("permission denied")
+    if isinstance(exc, IsADirectoryError):
+        return _("it is a folder, not a file")
+    if isinstance(exc, UnicodeDecodeError):
+        return _("it is not UTF-8 text")
+    return str(exc)
 
 
 def read_roster(path: Path) -> tuple[list[dict], list[str]]:
@@ -78,28 +98,31 @@ def read_roster(path: Path) -> tuple[list[dict], list[str]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        return [], [f"cannot read {path}: {exc}. Save the roster as CSV (UTF-8) and try again."]
+        return [], [_("cannot read {path}: {error}. Save the roster as CSV (UTF-8) and try again.").format(
+            path=path, error=_os_error(exc))]
     rows = list(csv.DictReader(text.splitlines()))
     if not rows:
-        return [], [f"{path} has no learners (a header row and one row per learner are needed)."]
+        return [], [_("{path} has no learners (a header row and one row per learner are needed).").format(
+            path=path)]
     cols = {c.strip().lower(): c for c in rows[0] if c}
     id_col = next((cols[c] for c in ID_COLUMNS if c in cols), None)
     if id_col is None:
-        return [], [f"{path} has no id column; found {', '.join(cols.values())}. Name one column "
-                    f"'id' (the learner's login), and optionally first_name, last_name, email."]
+        return [], [_("{path} has no id column; found {columns}. Name one column 'id' (the learner's "
+                      "login), and optionally first_name, last_name, email.").format(
+            path=path, columns=join(cols.values()))]
     learners, seen = [], {}
     for line, row in enumerate(rows, start=2):
         lid = (row.get(id_col) or "").strip()
         if not lid:
-            problems.append(f"line {line}: empty id; give every learner an id")
+            problems.append(_("line {line}: empty id; give every learner an id").format(line=line))
             continue
         bad = id_problem(lid)
         if bad:
-            problems.append(f"line {line}: {bad}")
+            problems.append(_("line {line}: {problem}").format(line=line, problem=bad))
             continue
         if lid.lower() in seen:
-            problems.append(f"line {line}: id {lid!r} already used on line {seen[lid.lower()]} "
-                            "(ids must differ in more than upper/lower case)")
+            problems.append(_("line {line}: id {id!r} already used on line {first} (ids must differ in "
+                              "more than upper/lower case)").format(line=line, id=lid, first=seen[lid.lower()]))
             continue
         seen[lid.lower()] = line
         get = lambda k: (row.get(cols.get(k, ""), "") or "").strip() or None  # noqa: E731
@@ -124,8 +147,8 @@ def import_roster(ws: Workspace, path: Path) -> list[StepResult]:
         with Gradebook(ws.db_url) as gb:
             known = {s.learner: (s.first_name, s.last_name, s.email) for s in gb.learner_rows()}
     folded = {k.lower(): k for k in known}
-    clash = [f"id {l['id']!r} differs only in upper/lower case from {folded[l['id'].lower()]!r}, "
-             "who is already on the roster" for l in learners
+    clash = [_("id {id!r} differs only in upper/lower case from {other!r}, who is already on the roster")
+             .format(id=l["id"], other=folded[l["id"].lower()]) for l in learners
              if l["id"] not in known and l["id"].lower() in folded]
     if clash:
         return [StepResult("*", False, "refused", c) for c in clash]
@@ -184,8 +207,8 @@ def collect(ws: Workspace, assignment: str, learner_ids: list[str]) -> list[Step
         if not any(inbound.glob(f"{lid}+{assignment}+*")):
             have = (ws.submitted / lid / assignment).exists()
             out.append(StepResult(lid, have, "kept" if have else "not submitted",
-                                  "collected earlier; nothing newer" if have else
-                                  "nothing submitted yet: remind the learner to press Submit"))
+                                  _("collected earlier; nothing newer") if have else
+                                  _("nothing submitted yet: remind the learner to press Submit")))
             continue
         if api is None:
             from nbgrader.utils import capture_log, temp_attrs
@@ -221,10 +244,10 @@ def feedback(ws: Workspace, assignment: str, learner_ids: list[str], *, release_
     out = []
     for lid in learner_ids:
         if not (ws.submitted / lid / assignment).exists():
-            out.append(StepResult(lid, False, "not submitted", "nothing collected for this learner"))
+            out.append(StepResult(lid, False, "not submitted", _("nothing collected for this learner")))
         elif not (ws.root / "autograded" / lid / assignment).exists():
-            out.append(StepResult(lid, False, "not graded", "no graded submission: run autograde "
-                                  "(its summary says why this one was not graded)"))
+            out.append(StepResult(lid, False, "not graded", _("no graded submission: run autograde "
+                                  "(its summary says why this one was not graded)")))
         else:
             r = api.generate_feedback(assignment, lid, force=True)
             if not r.get("success"):
@@ -294,7 +317,7 @@ def _explain(result: dict) -> str:
     text = (result.get("error") or "") + "\n" + (result.get("log") or "")
     lines = [l.strip() for l in text.splitlines() if l.strip()]
     errors = [l for l in lines if "ERROR" in l or "Error" in l]
-    return (errors[-1] if errors else (lines[-1] if lines else "unknown error"))[:300]
+    return (errors[-1] if errors else (lines[-1] if lines else _("unknown error")))[:300]
 
 
 def add_learners(ws: Workspace, learners) -> None:

@@ -35,7 +35,12 @@ from pathlib import Path
 from nbgrader.plugins import FileNameCollectorPlugin
 from traitlets import Dict, List, Unicode
 
+from .i18n import _, join
+
 STAGING = "collected"  # downloaded/<aid>/collected/<learner>/<aid>/... before moving to submitted/
+
+
+NOT_A_NOTEBOOK = "not a notebook (.ipynb)"  # the collector's reason for such a file (the report says it)
 
 
 def _norm(text: str) -> str:
@@ -84,8 +89,8 @@ class RosterCollector(FileNameCollectorPlugin):
             if len(found) == 1:
                 return next(iter(found)), ""
             if len(found) > 1:
-                return None, f"the name fits several learners ({', '.join(sorted(found))})"
-        return None, "no learner on the roster matches the file name"
+                return None, _("the name fits several learners ({learners})").format(learners=join(sorted(found)))
+        return None, _("no learner on the roster matches the file name")
 
     def _notebook(self, rel: str) -> str | None:
         base = os.path.basename(rel)
@@ -99,16 +104,16 @@ class RosterCollector(FileNameCollectorPlugin):
     def collect(self, submitted_file: str):
         rel = os.path.relpath(submitted_file, self.extracted_root) if self.extracted_root else submitted_file
         if os.path.splitext(submitted_file)[1] not in self.valid_ext:
-            self.decisions[submitted_file] = ("", "not a notebook (.ipynb)")
+            self.decisions[submitted_file] = ("", NOT_A_NOTEBOOK)
             return None
         if self.named_regexp:  # the trainer's own expression, as in stock nbgrader
             info = super().collect(os.path.basename(submitted_file))
             if not info:
-                self.decisions[submitted_file] = ("", "the --pattern does not match the file name")
+                self.decisions[submitted_file] = ("", _("the --pattern does not match the file name"))
                 return None
             known = {l["id"] for l in self.roster}
             if info["student_id"] not in known:
-                self.decisions[submitted_file] = ("", f"{info['student_id']!r} is not on the roster")
+                self.decisions[submitted_file] = ("", _("{id!r} is not on the roster").format(id=info["student_id"]))
                 return None
             info["file_id"] = self._notebook(info["file_id"] + ".ipynb") or info["file_id"]
         else:
@@ -118,8 +123,9 @@ class RosterCollector(FileNameCollectorPlugin):
                 return None
             nb = self._notebook(rel)
             if nb is None:
-                self.decisions[submitted_file] = (lid, "cannot tell which notebook it is; expected a name "
-                                                  f"holding one of {', '.join(self.notebooks)}")
+                self.decisions[submitted_file] = (lid, _("cannot tell which notebook it is; expected a name "
+                                                    "holding one of {notebooks}").format(
+                    notebooks=join(self.notebooks)))
                 return None
             info = {"student_id": lid, "file_id": nb}
         if not info.get("timestamp"):  # nbgrader needs one to choose between duplicates
@@ -210,7 +216,8 @@ def zip_collect(ws, assignment: str, src: Path, pattern: str | None = None) -> Z
     result = ZipCollectResult()
     src = Path(src)
     if not src.is_dir():
-        result.error = f"{src} is not a folder. Put the files downloaded from the LMS (zip files or notebooks) in a folder and give that."
+        result.error = _("{folder} is not a folder. Put the files downloaded from the LMS (zip files or "
+                         "notebooks) in a folder and give that.").format(folder=src)
         return result
     if not (ws.release / assignment).is_dir():
         prepare(ws, [assignment])  # the release tells nbgrader which notebook names are valid
@@ -219,8 +226,9 @@ def zip_collect(ws, assignment: str, src: Path, pattern: str | None = None) -> Z
         roster = [{"id": s.id, "first_name": s.first_name, "last_name": s.last_name, "email": s.email}
                   for s in gb.students]
     if not roster:
-        result.error = ("The cohort has no roster yet, so no file can be matched to a learner: import one "
-                        f"with `academy roster FILE --course {ws.root}` first. Nothing was collected.")
+        result.error = _("The cohort has no roster yet, so no file can be matched to a learner: import one "
+                         "with `academy roster FILE --course {folder}` first. Nothing was collected.").format(
+            folder=ws.root)
         return result
 
     down = ws.root / "downloaded" / assignment
@@ -249,8 +257,8 @@ def zip_collect(ws, assignment: str, src: Path, pattern: str | None = None) -> Z
         app.log_level = logging.ERROR  # the report below says what happened to every file
         r = capture_log(app)
     if not r.get("success"):
-        result.error = ("nbgrader's zip collect stopped: " + _explain(r) + f". The files are kept in {archive}; "
-                        "nothing in submitted/ was changed.")
+        result.error = _("nbgrader's zip collect stopped: {reason}. The files are kept in {folder}; nothing "
+                         "in submitted/ was changed.").format(reason=_explain(r), folder=archive)
         return result
     decisions = app.collector_plugin_inst.decisions
 
@@ -274,19 +282,20 @@ def zip_collect(ws, assignment: str, src: Path, pattern: str | None = None) -> Z
     placed: set[str] = set()
     for f in sorted(p for p in extracted.rglob("*") if p.is_file()):
         rel = str(f.relative_to(extracted))
-        lid, why = decisions.get(str(f), ("", "not looked at by the collector"))
-        if why == "not a notebook (.ipynb)":
-            result.files.append(FileRow(rel, "", "not a notebook", f"ignored; kept in {archive}"))
+        lid, why = decisions.get(str(f), ("", _("not looked at by the collector")))
+        if why == NOT_A_NOTEBOOK:
+            result.files.append(FileRow(rel, "", "not a notebook", _("ignored; kept in {folder}").format(
+                folder=archive)))
         elif why:
             result.files.append(FileRow(rel, lid, "unmatched", why))
         elif str(f) not in kept_files:
             result.files.append(FileRow(rel, lid, "older duplicate",
-                                        "a newer file for the same notebook was collected instead"))
+                                        _("a newer file for the same notebook was collected instead")))
         else:
             result.files.append(FileRow(rel, lid, "collected"))
             placed.add(lid)
     for p in problems:
-        result.files.append(FileRow(p, "", "unreadable", "could not be copied from the folder"))
+        result.files.append(FileRow(p, "", "unreadable", _("could not be copied from the folder")))
 
     # staging -> submitted/, checking every notebook reads as a notebook
     for lid in sorted(placed):
@@ -305,20 +314,21 @@ def zip_collect(ws, assignment: str, src: Path, pattern: str | None = None) -> Z
                 for row in result.files:
                     if row.learner == lid and row.status == "collected" and str(extracted / row.file) in kept_files \
                             and _notebook_of(app, extracted / row.file) == Path(name).stem:
-                        row.status, row.message = "unreadable", f"not a readable notebook ({why}); kept in {keep / name}"
+                        row.status, row.message = "unreadable", _("not a readable notebook ({why}); kept in "
+                                                                  "{path}").format(why=why, path=keep / name)
             if not any(got.glob("*.ipynb")):
-                result.learners.append(StepResult(lid, False, "unreadable",
-                                                  f"nothing readable; see {down / 'unreadable' / lid}"))
+                result.learners.append(StepResult(lid, False, "unreadable", _("nothing readable; see {folder}")
+                                                  .format(folder=down / "unreadable" / lid)))
                 continue
         dest = ws.submitted / lid / assignment
         if dest.exists():
             if _same_folder(got, dest):
-                result.learners.append(StepResult(lid, True, "unchanged", "same notebooks as collected before"))
+                result.learners.append(StepResult(lid, True, "unchanged", _("same notebooks as collected before")))
                 continue
             old = down / "replaced" / f"{lid}-{dt.datetime.now():%Y%m%d-%H%M%S}"
             old.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(str(dest), old)
-            status, msg = "updated", f"the earlier submission is kept in {old}"
+            status, msg = "updated", _("the earlier submission is kept in {folder}").format(folder=old)
         else:
             status, msg = "collected", ""
         dest.parent.mkdir(parents=True, exist_ok=True)

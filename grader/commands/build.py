@@ -7,33 +7,38 @@ import argparse
 
 def run(args: argparse.Namespace) -> int:
     from ..course import BuildError, assignments, build, build_editions
+    from ..i18n import _, join
 
     unknown = [a for a in args.assignment if a not in assignments()]
     if unknown:  # said at once, before nbgrader starts
-        print(f"Build failed. Unknown assignment(s): {', '.join(unknown)}. Available: "
-              f"{', '.join(assignments()) or 'none'} (folders of solutions/).")
+        print(_("Build failed. Unknown assignment(s): {unknown}. Available: {available} (folders of "
+                "solutions/).").format(unknown=join(unknown), available=join(assignments()) or _("none")))
         return 1
     try:
         result = build(assignment_ids=args.assignment or None)
         editions = build_editions(assignment_ids=args.assignment or None)
     except BuildError as exc:
-        print(f"Build failed. {exc}")
+        print(_("Build failed. {reason}").format(reason=exc))
         return 1
     changed = [f"exercises/{c}" for c in result["changed"]] + editions["changed"]
-    print(f"Built {len(result['assignments'])} assignment(s): {', '.join(result['assignments'])}")
+    print(_("Built {n} assignment(s): {ids}").format(n=len(result["assignments"]),
+                                                      ids=join(result["assignments"])))
     for lang, ids in editions["editions"].items():
-        print(f"Built the {lang} edition of {len(ids)} assignment(s) and its translated lessons.")
+        print(_("Built the {lang} edition of {n} assignment(s) and its translated lessons.").format(
+            lang=lang, n=len(ids)))
     if changed:
-        print(f"{len(changed)} file(s) changed:")
+        print(_("{n} file(s) changed:").format(n=len(changed)))
         for name in changed:
             print(f"  {name}")
     else:
-        print("Everything was already up to date: nothing changed.")
+        print(_("Everything was already up to date: nothing changed."))
     return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("build", help="regenerate exercises/ from solutions/ (nbgrader generate_assignment) "
-                                     "and the zh-CN edition from its translations")
-    p.add_argument("assignment", nargs="*", help="assignment ids (default: all in solutions/)")
+    from ..i18n import _
+
+    p = sub.add_parser("build", help=_("regenerate exercises/ from solutions/ (nbgrader generate_assignment) "
+                                       "and the zh-CN edition from its translations"))
+    p.add_argument("assignment", nargs="*", help=_("assignment ids (default: all in solutions/)"))
     p.set_defaults(func=run)

@@ -13,6 +13,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from ..i18n import _, pad
 from .tracks import common_options, records
 
 
@@ -23,7 +24,8 @@ def run_certificates(args: argparse.Namespace) -> int:
     try:
         issued = dt.date.fromisoformat(args.date) if args.date else None
     except ValueError:
-        print(f"academy certificates: --date should look like 2026-12-01, not {args.date!r}", file=sys.stderr)
+        print("academy certificates: " + _("--date should look like 2026-12-01, not {date!r}").format(
+            date=args.date), file=sys.stderr)
         return 1
     try:
         tracks = load_manifest(args.manifest)
@@ -34,12 +36,13 @@ def run_certificates(args: argparse.Namespace) -> int:
         print(f"academy certificates: {exc}", file=sys.stderr)
         return 1
     if not certs:
-        print(f"No learner among {cohort} has completed a track yet: no certificate written. "
-              f"`academy progress LEARNER` shows what each still needs.")
+        print(_("No learner among {cohort} has completed a track yet: no certificate written. "
+                "`academy progress LEARNER` shows what each still needs.").format(cohort=cohort))
         return 0
-    print(f"{len(certs)} certificate(s) written to {Path(args.out).resolve()}:")
+    print(_("{n} certificate(s) written to {folder}:").format(n=len(certs), folder=Path(args.out).resolve()))
     for c in certs:
-        print(f"  {c.progress.learner:<16} {c.name:<24} {c.progress.track.title:<18} {c.code}  {c.path.name}")
+        print(f"  {pad(c.progress.learner, 16)} {pad(c.name, 24)} {pad(c.progress.track.title, 18)} "
+              f"{c.code}  {c.path.name}")
     return 0
 
 
@@ -56,26 +59,29 @@ def run_verify(args: argparse.Namespace) -> int:
         print(f"academy verify: {exc}", file=sys.stderr)
         return 2
     if cert is None:
-        print(f"NOT VALID: no learner in this gradebook completed a track with the scores behind "
-              f"{args.code.strip().upper()}. The code may be mistyped, the certificate altered, or "
-              f"grades changed since it was issued.")
+        print(_("NOT VALID: no learner in this gradebook completed a track with the scores behind {code}. "
+                "The code may be mistyped, the certificate altered, or grades changed since it was "
+                "issued.").format(code=args.code.strip().upper()))
         return 1
+    from ..certificates import long_date
+
     p = cert.progress
-    print(f"VALID: {cert.name} ({p.learner}) completed the {p.track.title}; issued {cert.issued:%d %B %Y}.")
+    print(_("VALID: {name} ({learner}) completed the {track}; issued {date}.").format(
+        name=cert.name, learner=p.learner, track=p.track.title, date=long_date(cert.issued)))
     for r in p.requirements:
-        print(f"  {r.title}: {r.detail}")
+        print("  " + _("{title}: {detail}").format(title=r.title, detail=r.detail))
     return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("certificates", help="write a PDF certificate for every learner who completed a track")
-    p.add_argument("--out", default="certificates", help="folder for the PDFs (default: ./certificates)")
-    p.add_argument("--track", action="append", help="only this track (repeatable; default: all)")
-    p.add_argument("--date", help="issue date, YYYY-MM-DD (default: today, UTC)")
+    p = sub.add_parser("certificates", help=_("write a PDF certificate for every learner who completed a track"))
+    p.add_argument("--out", default="certificates", help=_("folder for the PDFs (default: ./certificates)"))
+    p.add_argument("--track", action="append", help=_("only this track (repeatable; default: all)"))
+    p.add_argument("--date", help=_("issue date, YYYY-MM-DD (default: today, UTC)"))
     common_options(p)
     p.set_defaults(func=run_certificates)
 
-    p = sub.add_parser("verify", help="check a certificate's verification code against the gradebook")
-    p.add_argument("code", help="the code printed on the certificate, e.g. AGT-20261201-7KQ2-M9XD-C4RT")
+    p = sub.add_parser("verify", help=_("check a certificate's verification code against the gradebook"))
+    p.add_argument("code", help=_("the code printed on the certificate, e.g. AGT-20261201-7KQ2-M9XD-C4RT"))
     common_options(p)
     p.set_defaults(func=run_verify)

@@ -29,6 +29,7 @@ import sys
 from pathlib import Path
 
 from .. import paths
+from ..i18n import _
 
 # Jupyter Server extensions switched off, and JupyterLab plugins hidden, for each kind of session.
 SERVER_OFF = {
@@ -100,7 +101,7 @@ def run_lab(args: argparse.Namespace) -> int:
     # holds JupyterLab's settings, with the language pack's locale; see commands/workspace.py).
     os.environ["ACADEMY_LANG"] = lang
     os.environ["JUPYTERLAB_SETTINGS_DIR"] = str(workspace.lab_settings_dir(dest).resolve())
-    print("Starting JupyterLab on your copy of the course. Stop it with Ctrl+C (twice).")
+    print(_("Starting JupyterLab on your copy of the course. Stop it with Ctrl+C (twice)."))
     return _start(lab_command(dest, args), dest, etc)
 
 
@@ -134,39 +135,40 @@ def run_formgrader(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
         return 1
     if not exists(ws.db_url):
-        print(f"No gradebook in {course}. Give the cohort folder with --course DIR (where `academy "
-              "roster` and `academy autograde` ran), or run `academy demo` to make a sample cohort "
-              "first.", file=sys.stderr)
+        print(_("No gradebook in {folder}. Give the cohort folder with --course DIR (where `academy "
+                "roster` and `academy autograde` ran), or run `academy demo` to make a sample cohort "
+                "first.").format(folder=course), file=sys.stderr)
         return 1
     config = course / "nbgrader_config.py"
     if config.exists() and not config.read_text(encoding="utf-8").startswith(CONFIG_MARK):
-        print(f"Using the nbgrader_config.py already in {course.resolve()} as it is.")
+        print(_("Using the nbgrader_config.py already in {folder} as it is.").format(folder=course.resolve()))
     else:
         config.write_text(formgrader_config(ws), encoding="utf-8")
         config.chmod(0o600)  # it holds the gradebook's URL
     etc = write_jupyter_config(course, "trainer")
-    print(f"Starting formgrader on {course.resolve()}. Written answers waiting for a mark are under "
-          "Manage Assignments > Manual Grading. Stop it with Ctrl+C (twice).")
+    print(_("Starting formgrader on {folder}. Written answers waiting for a mark are under "
+            "Manage Assignments > Manual Grading. Stop it with Ctrl+C (twice).").format(folder=course.resolve()))
     return _start(lab_command(course, args, default_url="/formgrader"), course, etc)
 
 
 def _server_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--port", type=int, help="port on 127.0.0.1 (default: Jupyter's, 8888 or the next free one)")
-    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
-    p.add_argument("--token", help="the login token (default: a random one, printed in the link)")
+    p.add_argument("--port", type=int, help=_("port on 127.0.0.1 (default: Jupyter's, 8888 or the next free one)"))
+    p.add_argument("--no-browser", action="store_true", help=_("do not open a browser"))
+    p.add_argument("--token", help=_("the login token (default: a random one, printed in the link)"))
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("lab", help="JupyterLab on a learner's own copy of the course (make lab)")
-    p.add_argument("--dir", help="the learner's folder (default $ACADEMY_LEARNER_DIR or build/learner)")
+    p = sub.add_parser("lab", help=_("JupyterLab on a learner's own copy of the course (make lab)"))
+    p.add_argument("--dir", help=_("the learner's folder (default $ACADEMY_LEARNER_DIR or build/learner)"))
     _server_options(p)
     p.set_defaults(func=run_lab)
 
-    p = sub.add_parser("formgrader", help="JupyterLab at nbgrader's formgrader on a cohort folder, "
-                                          "to mark written answers")
-    p.add_argument("--course", default="cohort", help="cohort workspace folder (default ./cohort)")
-    p.add_argument("--source", help=f"nbgrader source folder (default {paths.SOLUTIONS})")
-    p.add_argument("--gradebook", help="nbgrader gradebook URL or SQLite file "
-                   "(default $ACADEMY_GRADEBOOK, else COURSE/gradebook.db)")
+    p = sub.add_parser("formgrader", help=_("JupyterLab at nbgrader's formgrader on a cohort folder, "
+                                            "to mark written answers"))
+    p.add_argument("--course", default="cohort", help=_("cohort workspace folder (default ./{course})").format(
+        course="cohort"))
+    p.add_argument("--source", help=_("nbgrader source folder (default {folder})").format(folder=paths.SOLUTIONS))
+    p.add_argument("--gradebook", help=_("nbgrader gradebook URL or SQLite file "
+                                         "(default $ACADEMY_GRADEBOOK, else COURSE/gradebook.db)"))
     _server_options(p)
     p.set_defaults(func=run_formgrader)

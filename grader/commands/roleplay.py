@@ -15,41 +15,43 @@ import sys
 from contextlib import closing
 from pathlib import Path
 
+from ..i18n import _, join
+
 APP = Path(__file__).resolve().parents[1] / "roleplay" / "app.ipynb"
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
-        "roleplay", help="role-play scorer app, calibration reports and CSV export",
-        description="Serve the role-play scorer on this computer (no code on screen). "
-                    "Actions: calibrate, export, validate.")
-    p.add_argument("--db", help="SQLite file for the scores (default: $ACADEMY_ROLEPLAY_DB "
-                                "or roleplay.db in the current folder)")
-    p.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
-    p.add_argument("--no-browser", action="store_true", help="do not open a browser window")
+        "roleplay", help=_("role-play scorer app, calibration reports and CSV export"),
+        description=_("Serve the role-play scorer on this computer (no code on screen). "
+                      "Actions: calibrate, export, validate."))
+    p.add_argument("--db", help=_("SQLite file for the scores (default: $ACADEMY_ROLEPLAY_DB "
+                                  "or roleplay.db in the current folder)"))
+    p.add_argument("--port", type=int, default=8866, help=_("port on 127.0.0.1 (default 8866)"))
+    p.add_argument("--no-browser", action="store_true", help=_("do not open a browser window"))
     p.set_defaults(func=serve)
     actions = p.add_subparsers(dest="roleplay_action", metavar="ACTION")
 
-    c = actions.add_parser("calibrate", help="HTML report on how far raters agree",
-                           description="Write a calibration report for calls scored by two or "
-                                       "more raters (all such calls unless --call is given).")
-    c.add_argument("--db", default=argparse.SUPPRESS, help="SQLite file with the scores")
+    c = actions.add_parser("calibrate", help=_("HTML report on how far raters agree"),
+                           description=_("Write a calibration report for calls scored by two or "
+                                         "more raters (all such calls unless --call is given)."))
+    c.add_argument("--db", default=argparse.SUPPRESS, help=_("SQLite file with the scores"))
     c.add_argument("--call", action="append", metavar="ID",
-                   help="a call (recording) id to include; repeat for several")
-    c.add_argument("--out", default="calibration-report.html", help="where to write the report")
+                   help=_("a call (recording) id to include; repeat for several"))
+    c.add_argument("--out", default="calibration-report.html", help=_("where to write the report"))
     c.set_defaults(func=calibrate)
 
-    e = actions.add_parser("export", help="write saved scores to CSV")
-    e.add_argument("--db", default=argparse.SUPPRESS, help="SQLite file with the scores")
+    e = actions.add_parser("export", help=_("write saved scores to CSV"))
+    e.add_argument("--db", default=argparse.SUPPRESS, help=_("SQLite file with the scores"))
     e.add_argument("--table", choices=["results", "items", "history", "notes"], default="results",
-                   help="results: latest version of each score (default); items: every item "
-                        "answer; history: every version ever saved; notes: section notes")
-    e.add_argument("--out", default="roleplay-results.csv", help="CSV file to write")
+                   help=_("results: latest version of each score (default); items: every item "
+                          "answer; history: every version ever saved; notes: section notes"))
+    e.add_argument("--out", default="roleplay-results.csv", help=_("CSV file to write"))
     e.set_defaults(func=export)
 
-    v = actions.add_parser("validate", help="check scorecards and scenario cards")
-    v.add_argument("--scorecards", help="folder of scorecards (default datasets/scorecards)")
-    v.add_argument("--scenarios", help="scenario file (default datasets/roleplay/scenarios.yaml)")
+    v = actions.add_parser("validate", help=_("check scorecards and scenario cards"))
+    v.add_argument("--scorecards", help=_("folder of scorecards (default datasets/scorecards)"))
+    v.add_argument("--scenarios", help=_("scenario file (default datasets/roleplay/scenarios.yaml)"))
     v.set_defaults(func=validate)
 
 
@@ -79,14 +81,15 @@ def voila_command(port: int, open_browser: bool) -> list[str]:
 def serve(args) -> int:
     db = _db(args)
     if not APP.exists():
-        print(f"The scorer app is missing ({APP}); reinstall the course package.", file=sys.stderr)
+        print(_("The scorer app is missing ({app}); reinstall the course package.").format(app=APP),
+              file=sys.stderr)
         return 1
     if not _port_free(args.port):
-        print(f"Port {args.port} is busy (another scorer already running?). Open "
-              f"http://127.0.0.1:{args.port}/ or start with --port {args.port + 1}.", file=sys.stderr)
+        print(_("Port {port} is busy (another scorer already running?). Open http://127.0.0.1:{port}/ "
+                "or start with --port {next}.").format(port=args.port, next=args.port + 1), file=sys.stderr)
         return 1
-    print(f"Role-play scorer: http://127.0.0.1:{args.port}/\nScores are saved in {db}\n"
-          f"Press Ctrl+C here to stop.", flush=True)
+    print(_("Role-play scorer: http://127.0.0.1:{port}/\nScores are saved in {db}\nPress Ctrl+C here "
+            "to stop.").format(port=args.port, db=db), flush=True)
     env = {**os.environ, "ACADEMY_ROLEPLAY_DB": str(db)}
     cmd = voila_command(args.port, not args.no_browser)
     # Become the Voilà server rather than wrap it: Ctrl+C or a stop signal then reaches Voilà
@@ -102,21 +105,21 @@ def calibrate(args) -> int:
 
     db = _db(args)
     if not db.exists():
-        print(f"No scores yet: {db} does not exist. Score some calls first "
-              f"('academy roleplay'), or point --db at the raters' file.", file=sys.stderr)
+        print(_("No scores yet: {db} does not exist. Score some calls first ('academy roleplay'), "
+                "or point --db at the raters' file.").format(db=db), file=sys.stderr)
         return 1
     try:
         cal = calibrate_store(RolePlayStore(db), calls=args.call)
     except ValueError as e:
-        print(f"No report: {e}", file=sys.stderr)
+        print(_("No report: {reason}").format(reason=e), file=sys.stderr)
         return 1
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_html(cal), encoding="utf-8")
     print(cal.summary())
     for note in cal.notes:
-        print(f"  note: {note}")
-    print(f"Report written to {out.resolve()}")
+        print("  " + _("note: {note}").format(note=note))
+    print(_("Report written to {path}").format(path=out.resolve()))
     return 0
 
 
@@ -125,11 +128,11 @@ def export(args) -> int:
 
     db = _db(args)
     if not db.exists():
-        print(f"No scores yet: {db} does not exist.", file=sys.stderr)
+        print(_("No scores yet: {db} does not exist.").format(db=db), file=sys.stderr)
         return 1
     store = RolePlayStore(db)
     out = store.export_csv(args.out, table=args.table)
-    print(f"Wrote {args.table} from {db} to {out.resolve()}")
+    print(_("Wrote {table} from {db} to {path}").format(table=args.table, db=db, path=out.resolve()))
     return 0
 
 
@@ -152,5 +155,6 @@ def validate(args) -> int:
     if problems:
         return 1
     keys = sorted({c.key for c in cards.values()})
-    print(f"OK: {len(keys)} scorecard(s) ({', '.join(keys)}) and {len(scenarios)} scenario cards.")
+    print(_("OK: {n} scorecard(s) ({ids}) and {scenarios} scenario cards.").format(
+        n=len(keys), ids=join(keys), scenarios=len(scenarios)))
     return 0

@@ -12,7 +12,7 @@ from pathlib import Path
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..i18n import current_language
+    from ..i18n import _, current_language
     from ..learner_workspace import summary, sync
 
     lang = current_language()  # academy --lang, else $ACADEMY_LANG, else English
@@ -24,14 +24,15 @@ def run(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"Could not update the learner workspace {dest}: {exc}. Files already there are "
-              "unchanged or complete; fix the problem and run the same command again.", file=sys.stderr)
+        print(_("Could not update the learner workspace {dest}: {error}. Files already there are "
+                "unchanged or complete; fix the problem and run the same command again.").format(
+            dest=dest, error=exc), file=sys.stderr)
         return 1
     print(summary(changes, dest.resolve()))
     kept = [c for c in changes if c.status == "kept"]
     if kept:
-        print(f"{len(kept)} file(s) you edited were kept as they are; the course's newer version of "
-              "each is saved next to it with '(course update)' in its name.")
+        print(_("{n} file(s) you edited were kept as they are; the course's newer version of each is "
+                "saved next to it with '(course update)' in its name.").format(n=len(kept)))
     return 0
 
 
@@ -60,7 +61,9 @@ def _lab_language(dest: Path, lang: str) -> None:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("workspace", help="make or update a learner's own copy of course/ and exercises/")
-    p.add_argument("--dir", help="the learner's folder (default $ACADEMY_LEARNER_DIR, or build/learner; "
-                                 "build/learner-zh-CN for the Chinese edition)")
+    from ..i18n import _
+
+    p = sub.add_parser("workspace", help=_("make or update a learner's own copy of course/ and exercises/"))
+    p.add_argument("--dir", help=_("the learner's folder (default $ACADEMY_LEARNER_DIR, or build/learner; "
+                                   "build/learner-zh-CN for the Chinese edition)"))
     p.set_defaults(func=run)

@@ -31,6 +31,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Integer, List, Unicode
 
 from .. import sandbox as sb
+from ..i18n import _
 from ..scoring import decode_values, free_names, run_hidden_test, tamper_findings
 from .repair_structure import question_of
 
@@ -175,8 +176,9 @@ class SandboxedExecute(NbGraderPreprocessor):
         edited = {question_of(g, questions) for g in info["edited_locked"]} - {None}
         for g in info["edited_locked"]:
             q = question_of(g, questions)
-            notes.append(f"tampered: locked cell {g} was edited" + (f"; {q} earns no points" if q else
-                                                                     " (restored before grading)"))
+            notes.append((_("tampered: locked cell {cell} was edited; {question} earns no points") if q else
+                          _("tampered: locked cell {cell} was edited (restored before grading)")).format(
+                cell=g, question=q))
         tampered_from: int | None = None
         seen_dynamic: set[str] = set()
         values: dict[str, dict] = {}
@@ -184,7 +186,7 @@ class SandboxedExecute(NbGraderPreprocessor):
         for i, cell in code:
             count += 1
             m = _meta(cell)
-            label = m.get("grade_id") or f"#{count} (a cell added by the learner)"
+            label = m.get("grade_id") or _("#{count} (a cell added by the learner)").format(count=count)
             r = results.get(i)
             if m.get("grade") and not m.get("solution"):
                 q = question_of(m.get("grade_id", ""), questions)
@@ -207,8 +209,12 @@ class SandboxedExecute(NbGraderPreprocessor):
                             "memory": "the cell used more memory than a submission may and was "
                                       "stopped; grading went on without it"}.get(why, why)
                     outputs = [_error(ename, text)]
-                    notes.append(f"answer cell {label} was stopped ({text})" if m else
-                                 f"cell {label} was stopped ({text})")
+                    said = {"time": _("the cell could not be interrupted at the time limit and was stopped; "
+                                      "grading went on without it"),
+                            "memory": _("the cell used more memory than a submission may and was stopped; "
+                                        "grading went on without it")}.get(why, why)
+                    notes.append((_("answer cell {cell} was stopped ({why})") if m else
+                                  _("cell {cell} was stopped ({why})")).format(cell=label, why=said))
                 elif r is None:
                     outputs = [_error("NotRun", "the notebook stopped before this cell could run")]
                 else:
@@ -218,8 +224,8 @@ class SandboxedExecute(NbGraderPreprocessor):
                 found += [f for f in (r.tamper if r else []) if f not in seen_dynamic]
                 seen_dynamic.update(r.tamper if r else [])
                 if found:
-                    notes.append(f"tampered: cell {label} {'; '.join(found)}; questions graded after "
-                                 "it earn no points")
+                    notes.append(_("tampered: cell {cell} {findings}; questions graded after it earn no points")
+                                 .format(cell=label, findings="; ".join(found)))
                     if tampered_from is None:
                         tampered_from = i
             for o in outputs:
@@ -228,10 +234,10 @@ class SandboxedExecute(NbGraderPreprocessor):
             cell.outputs = [from_dict(o) for o in outputs]
             cell.execution_count = count
         if len(stopped) > self.max_stops:
-            notes.append(f"grading gave up after {len(stopped)} cells had to be stopped; the "
-                         "questions after them earn no points")
+            notes.append(_("grading gave up after {n} cells had to be stopped; the questions after them earn "
+                           "no points").format(n=len(stopped)))
         if not self.sandbox:
-            notes.append("graded WITHOUT the sandbox (--no-sandbox): learner code ran unconfined")
+            notes.append(_("graded WITHOUT the sandbox (--no-sandbox): learner code ran unconfined"))
         info.update(values=values, notes=notes, sandbox=bool(self.sandbox))
         nb.metadata["academy"] = info
         return nb, resources
