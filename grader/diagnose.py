@@ -19,6 +19,7 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 
+from . import i18n
 from .i18n import _, join
 
 
@@ -47,6 +48,9 @@ def read_notebook(path: Path) -> tuple[NotebookNode | None, str]:
     try:
         json.loads(text)
     except json.JSONDecodeError as exc:
+        if i18n.current_language() != i18n.DEFAULT:  # Python's own words for the fault are English only
+            return None, _("is not valid notebook JSON (line {line}, column {column}); the file was damaged or "
+                           "edited outside Jupyter").format(line=exc.lineno, column=exc.colno)
         return None, _("is not valid notebook JSON (line {line}, column {column}: {error}); the file was "
                        "damaged or edited outside Jupyter").format(line=exc.lineno, column=exc.colno, error=exc.msg)
     try:

@@ -129,7 +129,7 @@ def summarise(rows, title: str) -> int:
     print(title)
     width = max([len(r.learner) for r in rows] + [8])
     for r in rows:
-        mark = "ok " if r.ok else "!! "
+        mark = pad(_("ok") if r.ok else "!!", 2) + " "  # a mark, as wide in every language
         extra = ""
         if getattr(r, "score", None) is not None:
             extra = f"{r.score:6.2f} / {r.max_score:<6.2f}"

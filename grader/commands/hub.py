@@ -57,7 +57,7 @@ def run_adduser(args: argparse.Namespace) -> int:
         return 1
     width = max([len(a.name) for a in accounts] + [8])
     for a in accounts:
-        mark = "!! " if a.status == "refused" else "ok "
+        mark = pad("!!" if a.status == "refused" else _("ok"), 2) + " "
         print(f"  {mark}{a.name:<{width}}  {pad(_name(a.role), 8)} {pad(_name(a.status), 8)} {a.message}".rstrip())
     created = [a for a in accounts if a.status == "created"]
     if created:
