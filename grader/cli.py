@@ -103,7 +103,19 @@ def language_in(argv: list[str]) -> str | None:
 
 
 class HelpFormatter(argparse.HelpFormatter):
-    """argparse's help with its section titles followed by the language's colon (选项：)."""
+    """argparse's help with its section titles followed by the language's colon (选项：), and the
+    usage's continuation lines under its first argument when "usage:" is in wide characters."""
+
+    def _format_usage(self, usage, actions, groups, prefix) -> str:
+        from . import i18n
+
+        text = super()._format_usage(usage, actions, groups, prefix)
+        word = _("usage: ") if prefix is None else prefix
+        extra = i18n.width(word) - len(word)  # argparse indents by characters, a terminal by columns
+        if extra > 0 and text.startswith(word):
+            first, *rest = text.split("\n")
+            text = "\n".join([first] + [" " * extra + line if line.strip() else line for line in rest])
+        return text
 
     def format_help(self) -> str:
         from . import i18n
