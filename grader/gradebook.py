@@ -261,7 +261,7 @@ class Gradebook:
         from sqlalchemy import select
 
         if not self.writable:
-            raise GradebookError("This gradebook was opened for reading; open it with write=True.")
+            raise GradebookError(_("This gradebook was opened for reading; open it with write=True."))
         t = self._t["student"]
         rows = [{k: l.get(k) for k in ("id", "first_name", "last_name", "email")} for l in learners]
         with self._engine.begin() as con:

@@ -169,8 +169,9 @@ def _edition_problem(ws) -> str | None:
     if mark.exists():
         recorded = mark.read_text(encoding="utf-8").strip()
         if recorded and recorded != lang:
-            return (f"This cohort ({ws.root}) is taught in the {recorded} edition, and this release "
-                    f"would be {lang}. Run it with --lang {recorded}, or use a new --course folder.")
+            return _("This cohort ({folder}) is taught in the {recorded} edition, and this release would be "
+                     "{lang}. Run it with --lang {recorded}, or use a new --course folder.").format(
+                folder=ws.root, recorded=recorded, lang=lang)
     else:
         mark.parent.mkdir(parents=True, exist_ok=True)
         mark.write_text(lang + "\n", encoding="utf-8")
