@@ -63,3 +63,21 @@ def test_edition_source_is_remade_when_a_translation_changes():
     os.utime(translation, (later, later))  # as if a translator had just saved it
     nt.edition_source("zh-CN")
     assert (src / ".made").stat().st_mtime >= later - 1
+
+
+def test_chinese_demo_grades_the_chinese_edition(tmp_path, capsys):
+    """`academy --lang zh-CN demo` releases the zh-CN exercise to its synthetic cohort and grades
+    it: the submissions are the Chinese notebooks, and the learners score as in English."""
+    out = tmp_path / "demo"
+    assert main(["--lang", "zh-CN", "demo", "--out", str(out), "--learners", "4",
+                 "--assignment", AID, "--quiet"]) == 0
+    text = capsys.readouterr().out
+    assert "班级概况" in text
+    submitted = sorted((out / "submitted").glob(f"*/{AID}/{AID}.ipynb"))
+    assert submitted
+    for nb in submitted:
+        assert json.loads(nb.read_text(encoding="utf-8"))["metadata"]["academy"]["lang"] == "zh-CN"
+    from grader.gradebook import grade_table
+
+    table = grade_table(f"sqlite:///{out / 'gradebook.db'}")
+    assert table.score.sum() > 0

@@ -58,7 +58,16 @@ def run(args: argparse.Namespace) -> int:
 
     from ..gradebook import from_cli
 
-    ws = Workspace(Path(args.out), gradebook=from_cli(args.gradebook))
+    # The cohort takes the course in the chosen language: a zh-CN demo releases and grades the
+    # zh-CN exercises (same ids, points and hidden tests), written from build/zh-CN/solutions.
+    lang = i18n.current_language()
+    if lang == "en":
+        source = None
+    else:
+        from ..notebook_translations import edition_source
+
+        source = edition_source(lang)
+    ws = Workspace(Path(args.out), source=source, gradebook=from_cli(args.gradebook))
     if ws.root.exists() and any(ws.root.iterdir()):
         shutil.rmtree(ws.root)
     ws.root.mkdir(parents=True, exist_ok=True)
@@ -78,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     # assignments grouped by who takes them, so that each group is graded in one pool
     groups: dict[tuple[str, ...], list[str]] = {}
     for aid in ids:
-        write_submissions(learners, aid, ws.release, paths.SOLUTIONS, ws.submitted, seed=args.seed,
+        write_submissions(learners, aid, ws.release, ws.source_dir, ws.submitted, seed=args.seed,
                           tracks=tracks)
         who = tuple(l.id for l in learners if takes(l, aid, tracks))
         if who:
