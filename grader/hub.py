@@ -137,9 +137,12 @@ c.ExchangeCollect.check_owner = False
 _DISABLE = {"learner": ["@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
                         "@jupyter/nbgrader:course-list"],
             "trainer": []}
-_SERVER = {"learner": {"nbgrader.server_extensions.formgrader": False,
+# notebook_shim carries Notebook 6 settings over to Jupyter Server; nothing here has any, and
+# while linking it reads the deprecated ServerApp.token, which printed a warning at every start
+# (as in academy lab, grader/commands/lab.py).
+_SERVER = {"learner": {"notebook_shim": False, "nbgrader.server_extensions.formgrader": False,
                        "nbgrader.server_extensions.course_list": False},
-           "trainer": {}}
+           "trainer": {"notebook_shim": False}}
 
 
 def write_role_config(etc: Path, role: str, nbgrader_config: str | None = None) -> None:
