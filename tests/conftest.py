@@ -39,3 +39,14 @@ def page(chromium):
 def voila():
     """``with voila(notebook_path, env={...}) as url:`` serves a notebook for a browser test."""
     return serve_voila
+
+
+@pytest.fixture()
+def chinese(monkeypatch):
+    """The course in Simplified Chinese for this test, whatever $ACADEMY_LANG says; English after."""
+    from grader import i18n
+
+    monkeypatch.delenv("ACADEMY_LANG", raising=False)
+    i18n.use_language("zh-CN")
+    yield
+    i18n.use_language(None)

@@ -23,14 +23,6 @@ MANIFEST = {"tracks": [
         {"id": "a1", "pass_mark": 70}, {"id": "a2", "pass_mark": 60}, {"id": "s1", "pass_mark": 75}]}]}
 
 
-@pytest.fixture()
-def chinese(monkeypatch):
-    monkeypatch.delenv("ACADEMY_LANG", raising=False)
-    i18n.use_language("zh-CN")
-    yield
-    i18n.use_language(None)
-
-
 def _grade(learner, assignment, question, score, points, *, written=False, waiting=False):
     return {"learner": learner, "assignment": assignment, "notebook": assignment, "question": question,
             "score": score, "max_score": float(points), "auto_score": None if waiting else score,

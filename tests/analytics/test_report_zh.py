@@ -32,14 +32,6 @@ MODULES = ["01-service-standards", "02-emotion-management-agent"]
 FAMILY, GIVEN = "王张刘陈李赵孙吴周徐", "梅磊涛明娜晗萍强凯芳"
 
 
-@pytest.fixture()
-def chinese(monkeypatch):
-    monkeypatch.delenv("ACADEMY_LANG", raising=False)
-    i18n.use_language("zh-CN")
-    yield
-    i18n.use_language(None)
-
-
 def chinese_names(people: pd.DataFrame) -> pd.DataFrame:
     """The same learners with Chinese names (learner ids stay ids)."""
     n = len(people)

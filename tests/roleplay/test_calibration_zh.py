@@ -18,14 +18,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from academy_testing import english_pairs, visible_text  # noqa: E402
 
 
-@pytest.fixture()
-def chinese(monkeypatch):
-    monkeypatch.delenv("ACADEMY_LANG", raising=False)
-    i18n.use_language("zh-CN")
-    yield
-    i18n.use_language(None)
-
-
 def _store(path: Path) -> RolePlayStore:
     """Three raters (Chinese names) score three calls: acknowledges_feelings is 2 points apart on
     two of them, customer_hangs_up_first and mocks_customer (critical) disagree on one (a third,
