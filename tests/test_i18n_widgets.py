@@ -178,6 +178,8 @@ def _graded_notebook(lang: str | None):
         nbformat.v4.new_code_cell(f'check("q1_1", q1_1, sealed="{sealed}")'),
         nbformat.v4.new_code_cell('grade("q1_1", q1_1, kind="choice", answer="B")'),
         nbformat.v4.new_code_cell('grade("q1_2", q1_2, kind="choice", answer="A")')]
+    cells[2].metadata["nbgrader"] = {"grade": False, "solution": False, "locked": True,
+                                     "grade_id": "q1_1_check"}  # a released check cell
     cells[3].metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "q1_1_test",
                                      "points": 1, "score": 0}
     cells[4].metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "q1_2_test",
@@ -465,3 +467,20 @@ def test_review_in_chinese_asks_the_chinese_exercises(zh):
     for name, q in zh_bank.items():
         assert q.text.startswith(f"**第 {name[1:].replace('_', '.')} 题**"), q.text[:40]
         assert unseal(q.sealed)["key"] == unseal(en_bank[name].sealed)["key"]
+
+
+def test_a_learners_own_check_call_cannot_stand_in_for_the_locked_one():
+    """A learner's cell that calls check() with a key of its own: the feedback's hint still comes
+    from the locked check cell, and the learner's key is scrubbed from outputs like the real one."""
+    import nbformat
+
+    from grader.preprocessors.learner_feedback import LearnerFeedback
+
+    nb = _graded_notebook(None)
+    forged = seal(make_sealed_spec("q1_1", {"kind": "choice", "options": list("ABC")}, {"answer": "C"}))
+    nb.cells.insert(2, nbformat.v4.new_code_cell(f'check("q1_1", q1_1, sealed="{forged}")\nprint("{forged}")'))
+    nb.cells[2].outputs = [nbformat.v4.new_output("stream", name="stdout", text=forged)]
+    nb, _ = LearnerFeedback().preprocess(nb, {})
+    assert forged not in str([c.get("outputs") for c in nb.cells]) and 'sealed="…"' in nb.cells[2].source
+    graded = [o["data"]["text/plain"] for o in nb.cells[4].outputs]
+    assert graded[0].startswith("Question 1.1: 0 of 1 point\n❌ Question 1.1: Not quite.")  # the real key

@@ -27,6 +27,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from .. import i18n
 from ..check import Feedback, _label, feedback
 from ..i18n import N_, _, ngettext
+from ..nbgrader_ext import _calls
 from ..scoring import decode_values
 
 _SEALED = re.compile(r'sealed\s*=\s*"[^"]*"')
@@ -57,36 +58,34 @@ def notebook_language(nb) -> str | None:
     return None
 
 
-def _sealed_specs(nb) -> dict[str, str]:
-    """{question: sealed key} from the check cells."""
-    out = {}
+def _sealed_specs(nb) -> tuple[dict[str, str], list[str]]:
+    """({question: sealed key} from the locked check cells, every sealed key in any cell).
+
+    After autograding, locked cells are nbgrader's own copies, so only they say which key belongs
+    to a question; a learner's cell that calls check(..., sealed="...") itself cannot stand in for
+    them, but whatever it holds is scrubbed from the feedback too."""
+    keys: dict[str, str] = {}
+    secrets: list[str] = []
     for cell in nb.cells:
         if cell.cell_type != "code" or "sealed=" not in cell.source:
             continue
-        try:
-            tree = ast.parse(cell.source)
-        except SyntaxError:
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "check" \
-                    and node.args and isinstance(node.args[0], ast.Constant):
-                for kw in node.keywords:
-                    if kw.arg == "sealed" and isinstance(kw.value, ast.Constant):
-                        out[str(node.args[0].value)] = kw.value.value
-    return out
+        locked = bool((cell.get("metadata", {}).get("nbgrader") or {}).get("locked"))
+        for call, _text in _calls(cell.source, "check"):
+            name = call.args[0].value if call.args and isinstance(call.args[0], ast.Constant) else None
+            for kw in call.keywords:
+                if kw.arg == "sealed" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+                    secrets.append(kw.value.value)
+                    if locked and name is not None:
+                        keys.setdefault(str(name), kw.value.value)
+    return keys, secrets
 
 
 def _question(source: str) -> tuple[str | None, str | None]:
     """(question name, variable) of a hidden test's grade("q1_2", q1_2, ...) call."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return None, None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "grade" \
-                and node.args and isinstance(node.args[0], ast.Constant):
-            var = node.args[1].id if len(node.args) > 1 and isinstance(node.args[1], ast.Name) else None
-            return str(node.args[0].value), var
+    for call, _text in _calls(source, "grade"):
+        if call.args and isinstance(call.args[0], ast.Constant):
+            var = call.args[1].id if len(call.args) > 1 and isinstance(call.args[1], ast.Name) else None
+            return str(call.args[0].value), var
     return None, None
 
 
@@ -116,7 +115,7 @@ class LearnerFeedback(NbGraderPreprocessor):
     def _preprocess(self, nb, resources):
         info = nb.metadata.pop("academy", None) or {}
         values = info.get("values") or {}
-        sealed = _sealed_specs(nb)
+        sealed, secrets = _sealed_specs(nb)
         for cell in nb.cells:
             meta = cell.get("metadata", {}).get("nbgrader") or {}
             if cell.cell_type != "code":
@@ -127,7 +126,7 @@ class LearnerFeedback(NbGraderPreprocessor):
                 if "sealed=" in cell.source:
                     cell.source = _SEALED.sub('sealed="…"', cell.source)
                 for out in cell.get("outputs", []):  # a traceback can quote a check cell's key
-                    _scrub(out, list(sealed.values()))
+                    _scrub(out, secrets)
         return nb, resources
 
     def _grade_cell(self, cell, meta, values, sealed) -> None:
