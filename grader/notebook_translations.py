@@ -68,6 +68,10 @@ _ENGLISH = re.compile(r"[A-Za-z]{2,}[’',.:;!?)]*\s+[(\"'‘“]?[A-Za-z]{2,}")
 class TranslationError(ValueError):
     """A translation file that cannot be read or does not fit its English notebook."""
 
+    def __init__(self, message: str, problems: list["Problem"] | None = None):
+        super().__init__(message)
+        self.problems = problems or []
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -351,7 +355,7 @@ def translate(notebook: Path, lang: str = "zh-CN") -> nbformat.NotebookNode:
     notebook = Path(notebook)
     found = problems(notebook, lang)
     if found:
-        raise TranslationError("\n".join(map(str, found)))
+        raise TranslationError("\n".join(map(str, found)), found)
     entries = load(translation_file(notebook, lang))["cells"]
     key = KEY[lang]
     nb = nbformat.read(notebook, as_version=4)
@@ -395,17 +399,22 @@ def _write(nb, path: Path) -> bool:
     return True
 
 
-def build_lessons(lang: str = "zh-CN") -> tuple[list[Path], list[Problem]]:
-    """Write every lesson's edition that has a translation file; return (changed, problems)."""
-    changed, found = [], []
-    for nb in english_lessons():
+def _editions(notebooks: list[Path], lang: str, found: list[Problem]):
+    """(English notebook, its edition) for each notebook with a translation file; the problems of
+    translations that cannot be built yet go to ``found``."""
+    for nb in notebooks:
         if not translation_file(nb, lang).exists():
             continue
         try:
-            edition = translate(nb, lang)
-        except TranslationError:
-            found += problems(nb, lang)
-            continue
+            yield nb, translate(nb, lang)
+        except TranslationError as exc:
+            found.extend(exc.problems)
+
+
+def build_lessons(lang: str = "zh-CN") -> tuple[list[Path], list[Problem]]:
+    """Write every lesson's edition that has a translation file; return (changed, problems)."""
+    changed, found = [], []
+    for nb, edition in _editions(english_lessons(), lang, found):
         if _write(edition, lesson_edition(nb, lang)):
             changed.append(lesson_edition(nb, lang))
     known = {lesson_edition(nb, lang) for nb in english_lessons() if translation_file(nb, lang).exists()}
@@ -422,15 +431,8 @@ def build_exercise_sources(target: Path, lang: str = "zh-CN") -> tuple[list[str]
     import shutil
 
     built, found = [], []
-    for nb in english_exercises():
+    for nb, edition in _editions(english_exercises(), lang, found):
         aid = nb.parent.name
-        if not translation_file(nb, lang).exists():
-            continue
-        try:
-            edition = translate(nb, lang)
-        except TranslationError:
-            found += problems(nb, lang)
-            continue
         dest = target / aid
         if dest.exists():
             shutil.rmtree(dest)
@@ -457,7 +459,7 @@ def edition_source(lang: str = "zh-CN") -> Path:
         target.mkdir(parents=True, exist_ok=True)
         ids, found = build_exercise_sources(target, lang)
         if found:
-            raise TranslationError("\n".join(map(str, found)))
+            raise TranslationError("\n".join(map(str, found)), found)
         for old in target.iterdir():
             if old.is_dir() and old.name not in ids:
                 import shutil
