@@ -183,3 +183,58 @@ def english_pairs(text: str, ui_labels: bool = False) -> list[str]:
     text = _ID.sub(" ", _COMMAND.sub(" ", text))
     return [f"{m.group(0)!r} in …{text[max(0, m.start() - 40):m.end() + 40]!r}…"
             for m in _PAIR.finditer(text)]
+
+
+# ------------------------------------------------------------------ academy lab / formgrader
+def serve_academy(args: list[str], folder: Path, timeout: float = 90):
+    """Start `academy ARGS` (it becomes JupyterLab) on 127.0.0.1, as `make lab` does; returns
+    (process, base URL, token, stderr file). Its Jupyter config and runtime stay in ``folder``."""
+    import os
+    import secrets
+    import subprocess
+    import sys
+
+    port, token = free_port(), secrets.token_hex(12)
+    err = folder / f"server-{port}.err"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "JUPYTER_CONFIG_DIR": str(folder / ".jupyter"),
+           "JUPYTER_RUNTIME_DIR": str(folder / "runtime")}
+    env.pop("ACADEMY_LANG", None)  # the language is what ARGS say
+    with open(err, "w") as fh:
+        proc = subprocess.Popen([sys.executable, "-m", "grader.cli", *args, f"--port={port}",
+                                 "--no-browser", f"--token={token}"],
+                                stdout=subprocess.DEVNULL, stderr=fh, env=env, cwd=ROOT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(f"{base}/api/status?token={token}", proc, timeout=timeout)
+    except Exception:
+        stop(proc)
+        raise AssertionError(err.read_text()) from None
+    return proc, base, token, err
+
+
+def stop(proc) -> None:
+    """Terminate a server, then kill it if it does not stop within 15 s."""
+    import subprocess
+
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)
+
+
+def first_choice_question(nb_path: Path) -> str:
+    """The first multiple-choice question of a released exercise (from its sealed check cells)."""
+    import re
+
+    import nbformat
+
+    from grader.check import unseal
+
+    nb = nbformat.read(nb_path, as_version=4)
+    for cell in nb.cells:
+        match = re.search(r'check\("(\w+)", \w+, sealed="([^"]+)"', cell.source)
+        if match and unseal(match.group(2))["kind"] == "choice":
+            return match.group(1)
+    raise AssertionError("no multiple-choice check cell in the released notebook")

@@ -2,19 +2,16 @@
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
 
-from academy_testing import free_port, wait_http
+from academy_testing import first_choice_question, free_port, wait_http
 from grader import course, paths
-from grader.check import unseal
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("lab")]
 
@@ -45,15 +42,6 @@ def lab(tmp_path):
         log.close()
 
 
-def _first_choice_question(nb_path: Path) -> str:
-    nb = nbformat.read(nb_path, as_version=4)
-    for cell in nb.cells:
-        match = re.search(r'check\("(\w+)", \w+, sealed="([^"]+)"', cell.source)
-        if match and unseal(match.group(2))["kind"] == "choice":
-            return match.group(1)
-    raise AssertionError("no multiple-choice check cell in the released notebook")
-
-
 def _accept_kernel_dialog(page) -> None:
     """Take the default kernel if JupyterLab still asks (the course's lab settings, installed by
     make from grader/jupyterlab/overrides.json, tell it to start the preferred kernel)."""
@@ -73,7 +61,7 @@ def test_learner_runs_checks_in_jupyterlab(lab, page):
     base, token, root = lab
     aid = course.assignments()[0]
     nb_path = course.notebooks(aid, paths.EXERCISES)[0]
-    qname = _first_choice_question(nb_path)
+    qname = first_choice_question(nb_path)
     page.goto(f"{base}/lab/tree/exercises/{aid}/{nb_path.name}?token={token}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     # nbgrader's and the widgets' lab extensions are loaded

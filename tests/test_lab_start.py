@@ -8,49 +8,17 @@ logged a formgrader error about a course outside the learner's folder. Both are 
 from __future__ import annotations
 
 import json
-import os
 import re
-import secrets
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from academy_testing import ROOT, free_port, wait_http
+from academy_testing import ROOT, serve_academy, stop
 
 TROUBLE = re.compile(r"deprecat|^\[E |Traceback", re.I | re.M)
-
-
-def _serve(args: list[str], tmp_path: Path):
-    """Start `academy ARGS` (it becomes JupyterLab); returns (process, base URL, token, stderr path)."""
-    port, token = free_port(), secrets.token_hex(12)
-    err = tmp_path / f"server-{port}.err"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "JUPYTER_CONFIG_DIR": str(tmp_path / ".jupyter"),
-           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
-    with open(err, "w") as fh:
-        proc = subprocess.Popen([sys.executable, "-m", "grader.cli", *args, f"--port={port}",
-                                 "--no-browser", f"--token={token}"],
-                                stdout=subprocess.DEVNULL, stderr=fh, env=env, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(f"{base}/api/status?token={token}", proc, timeout=60)
-    except Exception:
-        _stop(proc)
-        raise AssertionError(err.read_text()) from None
-    return proc, base, token, err
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
 
 
 def _status(url: str) -> int:
@@ -82,7 +50,7 @@ def test_learner_lab_starts_without_deprecation_warnings(tmp_path):
     """Does the learner's JupyterLab start with nothing deprecated or broken on stderr, serve the
     course copy, and leave out the trainer's formgrader?"""
     learner = tmp_path / "learner"
-    proc, base, token, err = _serve(["lab", "--dir", str(learner)], tmp_path)
+    proc, base, token, err = serve_academy(["lab", "--dir", str(learner)], tmp_path)
     try:
         assert _status(f"{base}/lab?token={token}") == 200
         with urllib.request.urlopen(f"{base}/api/contents?token={token}", timeout=10) as r:
@@ -91,7 +59,7 @@ def test_learner_lab_starts_without_deprecation_warnings(tmp_path):
         assert _status(f"{base}/formgrader?token={token}") == 404
         time.sleep(2)  # anything logged just after the server answers
     finally:
-        _stop(proc)
+        stop(proc)
     log = err.read_text()
     assert "Jupyter Server" in log and "is running at" in log, log
     assert not TROUBLE.search(log), log
@@ -104,7 +72,7 @@ def test_formgrader_opens_on_a_cohort_folder(tmp_path):
     from grader.synthetic.sample_course import ASSIGNMENT, build_sample_course
 
     ws = build_sample_course(tmp_path / "cohort", n_learners=2)
-    proc, base, token, err = _serve(["formgrader", "--course", str(ws.root),
+    proc, base, token, err = serve_academy(["formgrader", "--course", str(ws.root),
                                      "--source", str(ws.source_dir)], tmp_path)
     try:
         with urllib.request.urlopen(f"{base}/formgrader/api/assignments?token={token}", timeout=20) as r:
@@ -119,7 +87,7 @@ def test_formgrader_opens_on_a_cohort_folder(tmp_path):
             location = exc.headers.get("Location", "")
         assert "/formgrader" in location
     finally:
-        _stop(proc)
+        stop(proc)
     assert not TROUBLE.search(err.read_text()), err.read_text()
     config = (ws.root / "nbgrader_config.py").read_text()
     assert repr(str(ws.root.resolve())) in config and oct((ws.root / "nbgrader_config.py").stat().st_mode)[-3:] == "600"

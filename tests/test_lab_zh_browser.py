@@ -3,18 +3,14 @@ JupyterLab's menus in Chinese, the zh-CN exercise, self-check feedback in Chines
 glyphs (not empty boxes)."""
 from __future__ import annotations
 
-import os
 import re
-import secrets
-import subprocess
-import sys
 
 import nbformat
 import pytest
 
-from academy_testing import CHAR_BOXES_JS, ROOT, distinct_glyphs, free_port, glyph_shapes, wait_http
+from academy_testing import (CHAR_BOXES_JS, distinct_glyphs, first_choice_question, glyph_shapes,
+                             serve_academy, stop)
 from grader import i18n, paths
-from grader.check import unseal
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("lab")]
 AID = "01-service-standards"
@@ -23,40 +19,18 @@ AID = "01-service-standards"
 @pytest.fixture()
 def zh_lab(tmp_path):
     """`academy lab --lang zh-CN` (what `make lab LANG=zh-CN` runs) on 127.0.0.1."""
-    port, token = free_port(), secrets.token_hex(16)
     learner = tmp_path / "learner"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "JUPYTER_CONFIG_DIR": str(tmp_path / ".jupyter"),
-           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
-    env.pop("ACADEMY_LANG", None)
-    log = open(tmp_path / "lab.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "grader.cli", "lab", "--lang", "zh-CN", "--dir", str(learner),
-                             f"--port={port}", "--no-browser", f"--token={token}"],
-                            stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+    proc, base, token, _err = serve_academy(["lab", "--lang", "zh-CN", "--dir", str(learner)], tmp_path)
     try:
-        wait_http(f"http://127.0.0.1:{port}/api/status?token={token}", proc, timeout=90)
-        yield f"http://127.0.0.1:{port}", token, learner
+        yield base, token, learner
     finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        stop(proc)
 
 
 def _zh(message: str) -> str:
     text = i18n.catalog("zh-CN").gettext(message)
     assert text != message, f"no Chinese for {message!r} in the catalog"
     return text
-
-
-def _first_choice_question(nb_path) -> str:
-    nb = nbformat.read(nb_path, as_version=4)
-    for cell in nb.cells:
-        match = re.search(r'check\("(\w+)", \w+, sealed="([^"]+)"', cell.source)
-        if match and unseal(match.group(2))["kind"] == "choice":
-            return match.group(1)
-    raise AssertionError("no multiple-choice check cell in the released notebook")
 
 
 def test_chinese_learner_runs_checks_in_chinese_jupyterlab(zh_lab, page):
@@ -66,7 +40,7 @@ def test_chinese_learner_runs_checks_in_chinese_jupyterlab(zh_lab, page):
     assert nbformat.read(nb_path, as_version=4).metadata["academy"]["lang"] == "zh-CN"
     assert not list((learner / "course").rglob("*.ipynb")) or all(
         p.name.endswith(".zh-CN.ipynb") for p in (learner / "course").rglob("*.ipynb"))
-    qname = _first_choice_question(paths.EXERCISES / "zh-CN" / AID / f"{AID}.ipynb")
+    qname = first_choice_question(paths.EXERCISES / "zh-CN" / AID / f"{AID}.ipynb")
 
     page.goto(f"{base}/lab/tree/exercises/{AID}/{AID}.ipynb?token={token}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)

@@ -12,7 +12,6 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from grader import i18n, paths
 from grader.analytics.options import option_wording

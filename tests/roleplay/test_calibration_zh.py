@@ -6,7 +6,6 @@ import sys
 import warnings
 from pathlib import Path
 
-import pytest
 
 from grader import i18n
 from grader.roleplay.calibration import calibrate_store
