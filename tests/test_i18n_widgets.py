@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from html.parser import HTMLParser
+
 
 import matplotlib
 
@@ -18,6 +18,7 @@ matplotlib.use("Agg")
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
+from academy_testing import visible_text  # noqa: E402
 from grader import i18n  # noqa: E402
 from grader.check import feedback, make_sealed_spec, seal  # noqa: E402
 
@@ -37,30 +38,9 @@ def zh():
     i18n.use_language("zh-CN")
 
 
-class _Text(HTMLParser):
-    """The text a reader sees in an HTML fragment: no tags, no style sheets, no <code> (ids)."""
-
-    SKIP = {"style", "script", "code"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts, self.depth = [], 0
-
-    def handle_starttag(self, tag, attrs):
-        self.depth += tag in self.SKIP
-
-    def handle_endtag(self, tag):
-        self.depth -= tag in self.SKIP
-
-    def handle_data(self, data):
-        if not self.depth:
-            self.parts.append(data)
-
-
 def seen(html_or_text: str) -> str:
-    p = _Text()
-    p.feed(str(html_or_text))
-    return " ".join(p.parts)
+    """The text a reader sees (academy_testing.visible_text: no tags, style sheets or <code> ids)."""
+    return visible_text(str(html_or_text))
 
 
 def english(*texts: str) -> list[str]:
