@@ -35,11 +35,7 @@ from pydantic import AfterValidator, BeforeValidator, ValidationInfo, model_vali
 from .. import datafiles
 from ..datafiles import DataFileError, DataModel, Id, NonEmpty, RequiredText, Text, Whole, report
 
-try:
-    from grader.i18n import current_language
-except ImportError:  # grader.i18n comes with the zh-CN edition; until then the course is English
-    def current_language() -> str:
-        return "en"
+from ..i18n import N_, current_language
 
 RULES_FILE = Path(__file__).with_name("phrase_rules.yaml")
 RULES_FILES = {"en": RULES_FILE, "zh-CN": Path(__file__).with_name("phrase_rules.zh-CN.yaml")}
@@ -313,58 +309,54 @@ def required_parts(mode: str, rules: RuleSet | None = None, lang: str | None = N
 # --------------------------------------------------------------------------- presentation
 ICONS = {"forbidden": "⛔", "discouraged": "⚠️", "missing-part": "➕"}
 COLOURS = {"forbidden": "#fdecea", "discouraged": "#fff8e1", "missing-part": "#eef2f7"}
-# What the widget itself says, one dict per language (to move to gettext catalogs with the rest
-# of the course's strings). Labels that end in a separator carry it: ": " in English, "：" in Chinese.
-TEXTS = {
-    "en": {
-        "severity": {"forbidden": "Never say", "discouraged": "Better avoided", "missing-part": "Missing"},
-        "noun": {"greeting": "greeting", "closing": "closing", "any": "wording"},
-        "clean_any": "✅ Nothing to flag: no wording from the avoid-list.",
-        "clean_mode": "✅ A complete {noun}: every required part is there and nothing needs rewording.",
-        "count": "{n} to work on: {bits}.",
-        "bit": "{n} {label}",
-        "bit_sep": ", ",
-        "sep": ": ",
-        "empty": "✏️ Type what you would say to the caller, then press <b>Check my wording</b>.",
-        "why": "Why: ",
-        "better": "Better: ",
-        "note": "The checker reads words only: tone, pace and warmth are for your trainer and your own ear.",
-        "button": "Check my wording",
-        "placeholder": {"greeting": "Type the first words you would say when you pick up a call…",
-                        "closing": "Type how you would end a call…",
-                        "any": "Type a sentence you would say to a caller…"},
-        "intro_parts": "<b>Required parts of a {noun}:</b> {parts}",
-        "parts_sep": ", ",
-        "intro_any": "<b>Check your wording</b> against the avoid-list.",
+# What the widget itself says, marked for the gettext catalogs (grader/locale) like every other
+# message of the course. "Why: " and "Better: " carry their separator (": ", "：" in Chinese).
+TEXTS_EN = {
+    "severity": {
+        "forbidden": N_("Never say"),
+        "discouraged": N_("Better avoided"),
+        "missing-part": N_("Missing"),
     },
-    "zh-CN": {
-        "severity": {"forbidden": "禁止使用", "discouraged": "尽量避免", "missing-part": "缺少"},
-        "noun": {"greeting": "问候语", "closing": "结束语", "any": "说法"},
-        "clean_any": "✅ 没有发现需要避免的说法。",
-        "clean_mode": "✅ {noun}完整：该说的都说到了，措辞也不用改。",
-        "count": "有 {n} 处需要改进：{bits}。",
-        "bit": "{label} {n} 处",
-        "bit_sep": "，",
-        "sep": "：",
-        "empty": "✏️ 请输入您想对客户说的话，然后点击<b>检查用语</b>。",
-        "why": "原因：",
-        "better": "可以这样说：",
-        "note": "检查器只看用词；语气、语速和亲和力，还要靠培训师和您自己的耳朵来把关。",
-        "button": "检查用语",
-        "placeholder": {"greeting": "输入您接起电话后说的第一句话……",
-                        "closing": "输入您结束通话时会说的话……",
-                        "any": "输入一句您会对客户说的话……"},
-        "intro_parts": "<b>{noun}应包含：</b>{parts}",
-        "parts_sep": "、",
-        "intro_any": "<b>检查您的说法</b>，看看有没有用到应当避免的措辞。",
+    "noun": {
+        "greeting": N_("greeting"),
+        "closing": N_("closing"),
+        "any": N_("wording"),
     },
+    "clean_any": N_("✅ Nothing to flag: no wording from the avoid-list."),
+    "clean_mode": N_("✅ A complete {noun}: every required part is there and nothing needs rewording."),
+    "count": N_("{n} to work on: {bits}."),
+    "bit": N_("{n} {label}"),
+    "empty": N_("✏️ Type what you would say to the caller, then press <b>Check my wording</b>."),
+    "why": N_("Why: "),
+    "better": N_("Better: "),
+    "note": N_("The checker reads words only: tone, pace and warmth are for your trainer and your own ear."),
+    "button": N_("Check my wording"),
+    "placeholder": {
+        "greeting": N_("Type the first words you would say when you pick up a call…"),
+        "closing": N_("Type how you would end a call…"),
+        "any": N_("Type a sentence you would say to a caller…"),
+    },
+    "intro_parts": N_("<b>Required parts of a {noun}:</b> {parts}"),
+    "intro_any": N_("<b>Check your wording</b> against the avoid-list."),
 }
-LABELS = TEXTS["en"]["severity"]  # English labels, as before
+LABELS = TEXTS_EN["severity"]  # English labels, as before
+
+
+def _translated(d: dict, gettext) -> dict:
+    return {k: _translated(v, gettext) if isinstance(v, dict) else gettext(v) for k, v in d.items()}
+
+
+# Punctuation between the parts of a line is typography, not a message: per language.
+PUNCTUATION = {"en": {"bit_sep": ", ", "sep": ": ", "parts_sep": ", "},
+               "zh-CN": {"bit_sep": "，", "sep": "：", "parts_sep": "、"}}
 
 
 def _texts(lang: str | None) -> dict:
-    """The widget's strings for ``lang``; English for a language without its own."""
-    return TEXTS.get(lang or "en", TEXTS["en"])
+    """The widget's strings in ``lang`` (its catalog; English where there is none)."""
+    from ..i18n import catalog
+
+    return {**_translated(TEXTS_EN, catalog(lang or "en").gettext),
+            **PUNCTUATION.get(lang or "en", PUNCTUATION["en"])}
 
 
 def summary(findings: Sequence[Finding], mode: str = "any", lang: str = "en") -> str:
@@ -439,7 +431,7 @@ class PhraseChecker:
     :meth:`check` does what the button does, so notebooks and tests can drive it directly.
     """
 
-    PLACEHOLDERS = TEXTS["en"]["placeholder"]
+    PLACEHOLDERS = TEXTS_EN["placeholder"]
 
     def __init__(self, mode: str = "any", *, company: str | None = None, value: str = "",
                  rules: RuleSet | None = None, categories: Iterable[str] | None = None,
