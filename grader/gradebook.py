@@ -1,16 +1,16 @@
 """The one place that reads nbgrader's gradebook: bulk queries into rows or pandas tables.
 
 Everything the trainer's tools read from the gradebook (the grade table behind export, report
-and demo, the roster, per-submission totals for tracks, progress and certificates) comes from
-here, in a few bulk queries per table (never one per learner), written with SQLAlchemy over
-nbgrader's own ORM models (:mod:`nbgrader.api`) or over nbgrader's tables (the rows, below), so a
-score means exactly what nbgrader means:
+and demo, nbgrader's CSV export, the roster, per-submission totals for tracks, progress and
+certificates) comes from here, in a few bulk queries per table (never one per learner), written
+with SQLAlchemy Core over nbgrader's own tables, so a score means exactly what nbgrader means:
 
 * a grade's **score** is nbgrader's ``Grade.score`` expression: the manual score when a trainer
   gave one, else the autograder's, plus any extra credit; 0 when neither is set;
 * a grade's **max_score** is its grade cell's (or task cell's) points, as ``Grade.max_score``;
 * a submission's **score** is the sum of its grades (``SubmittedAssignment.score``), its
-  **max_score** the assignment's points (``Assignment.max_score``), and it **needs manual
+  **max_score** the assignment's points (``Assignment.max_score``), its late penalty the sum of
+  its notebooks' (``SubmittedAssignment.late_submission_penalty``), and it **needs manual
   grading** while any of its grades does (``SubmittedAssignment.needs_manual_grade``).
 
 The database is given as a URL (``sqlite:///…/gradebook.db``, ``postgresql://…``) or a
@@ -19,26 +19,30 @@ Reading never writes: a SQLite gradebook is opened read-only, and a missing file
 that is not an nbgrader gradebook (or not of the schema read here) or an unknown assignment or
 learner raises :class:`GradebookError` with a message that says what to do. Nothing is swallowed.
 
+nbgrader's tables are read as the database has them (their columns are read from the database
+when it is opened), never through :mod:`nbgrader.api`, whose import brings nbgrader's server
+extensions, nbconvert and the ORM (1-2 s): ``academy progress``, ``candidates``, ``verify`` and
+``export`` answer in under a second. nbgrader's definitions of a grade's score, an assignment's
+points and a submission's totals are written out once here (:func:`_grade_score`,
+:func:`_assignment_points`, :meth:`Gradebook.submission_rows`, :meth:`Gradebook.export_rows`);
+they are guarded twice: a gradebook whose schema revision is not :data:`SCHEMA_REVISION`, or
+that lacks a column read here, is refused with a message that says so, and
+``tests/test_gradebook.py`` checks every value against nbgrader's own ORM objects (and the CSV
+export against nbgrader's own exporter, byte for byte).
+
 Two ways of reading, so a command pays only for what it asks:
 
 * **Rows** (:meth:`Gradebook.learner_rows`, :meth:`~Gradebook.assignment_rows`,
-  :meth:`~Gradebook.submission_rows`): plain named tuples, read with SQLAlchemy Core from
-  nbgrader's tables as the database has them (their columns are read from the database when it
-  is opened). They load neither pandas nor :mod:`nbgrader.api`, whose import brings nbgrader's
-  server extensions, nbconvert and the ORM (1-2 s): ``academy progress``, ``candidates``,
-  ``verify`` answer in well under a second. nbgrader's definitions of a grade's
-  score, an assignment's points and a submission's "needs manual grading" are written out once
-  here (:func:`_grade_score`, :func:`_assignment_points`, :meth:`Gradebook.submission_rows`);
-  they are guarded twice: a gradebook whose schema revision is not :data:`SCHEMA_REVISION`, or
-  that lacks a column read here, is refused with a message that says so, and
-  ``tests/test_gradebook.py`` checks every value against nbgrader's own ORM objects.
-* **Tables** (everything else): pandas DataFrames, the grade table through nbgrader's ORM models.
+  :meth:`~Gradebook.submission_rows`, :meth:`~Gradebook.export_rows`): plain named tuples or
+  dicts. They load no pandas.
+* **Tables** (everything else): pandas DataFrames.
 
 Tables are pandas DataFrames whose id columns (learner, assignment, notebook, question) are
 categoricals: a cohort of 10,000 learners × 100 questions is a million rows, and categories keep
-them at a few bytes each. Writers (roster import, the demo's export) go through nbgrader's own
-:class:`~nbgrader.api.Gradebook`, opened with the course id by :func:`open_nbgrader`
-(autograding, in :mod:`grader.autograding`, opens its own while it writes grades).
+them at a few bytes each. The roster's learners are written here too (:meth:`Gradebook.set_learners`);
+other writers go through nbgrader's own :class:`~nbgrader.api.Gradebook`, opened with the course
+id by :func:`open_nbgrader` (autograding, in :mod:`grader.autograding`, opens its own while it
+writes grades).
 
 Where a cohort's gradebook lives (the ``--gradebook`` option, ``$ACADEMY_GRADEBOOK``, default
 ``COURSE/gradebook.db``) is worked out here too (:func:`resolve`); for parallel autograding,
@@ -69,6 +73,9 @@ GRADE_COLUMNS = ["learner", "assignment", "notebook", "question", "score", "max_
                  "manual_score", "needs_manual_grade", "written"]
 LEARNER_COLUMNS = ["learner", "first_name", "last_name", "email"]
 SUBMISSION_COLUMNS = ["learner", "assignment", "score", "max_score", "needs_manual_grade"]
+# nbgrader's CSV export columns (nbgrader.plugins.CsvExportPlugin), in its order
+EXPORT_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
+                  "raw_score", "late_submission_penalty", "score", "max_score"]
 _NEEDED_TABLES = {"assignment", "notebook", "base_cell", "grade_cells", "student",
                   "submitted_assignment", "submitted_notebook", "grade"}
 _CHUNK = 5_000  # rows fetched at a time: little alive at once (and faster than big chunks)
@@ -82,11 +89,11 @@ _ROW_COLUMNS = {
     "student": ("id", "first_name", "last_name", "email"),
     "assignment": ("id", "name", "duedate"),
     "notebook": ("id", "name", "assignment_id"),
-    "base_cell": ("id", "notebook_id"),
+    "base_cell": ("id", "notebook_id", "name", "type"),
     "grade_cells": ("id", "max_score"),
     "task_cells": ("id", "max_score"),
-    "submitted_assignment": ("id", "assignment_id", "student_id"),
-    "submitted_notebook": ("id", "assignment_id", "notebook_id"),
+    "submitted_assignment": ("id", "assignment_id", "student_id", "timestamp"),
+    "submitted_notebook": ("id", "assignment_id", "notebook_id", "late_submission_penalty"),
     "grade": ("notebook_id", "cell_id", "auto_score", "manual_score", "extra_credit", "needs_manual_grade"),
 }
 
@@ -316,6 +323,45 @@ class Gradebook:
                     for lid, name, score, needs in con.execute(stmt)]
         return sorted(rows, key=lambda r: (r.learner, r.assignment))
 
+    def export_rows(self) -> list[dict[str, str]]:
+        """nbgrader's grade export (``nbgrader export``'s CsvExportPlugin), row for row: one per
+        assignment × learner, assignments by due date then name, learners as nbgrader lists them
+        (last name, first name; then id). Keys are :data:`EXPORT_COLUMNS`; every value is a string
+        as nbgrader writes it (``str()`` of the value, '' for none). A learner who submitted
+        nothing gets '' as timestamp and 0.0 scores; ``score`` is the raw score less the late
+        penalty, never below 0. Four queries, whatever the cohort's size (nbgrader's plugin makes
+        one per learner and assignment); tests/test_gradebook.py compares the file with nbgrader's."""
+        from sqlalchemy import func, select
+
+        t = self._t
+        a, s, sa, sn = (t[k].c for k in ("assignment", "student", "submitted_assignment", "submitted_notebook"))
+        penalty = (select(sn.assignment_id.label("sid"),
+                          func.coalesce(func.sum(sn.late_submission_penalty), 0.0).label("penalty"))
+                   .group_by(sn.assignment_id).subquery())
+        with self._engine.connect() as con:
+            assignments = con.execute(select(a.name, a.duedate, _assignment_points(t))
+                                      .order_by(a.duedate, a.name)).all()
+            people = con.execute(select(s.id, s.last_name, s.first_name, s.email)
+                                 .order_by(s.last_name, s.first_name, s.id)).all()
+            done = {(str(lid), name): (ts, pen) for lid, name, ts, pen in con.execute(
+                select(sa.student_id, a.name, sa.timestamp, func.coalesce(penalty.c.penalty, 0.0))
+                .join(t["assignment"], sa.assignment_id == a.id)
+                .outerjoin(penalty, penalty.c.sid == sa.id))}
+        scores = {(r.learner, r.assignment): r.score for r in self.submission_rows()}
+
+        def text(value) -> str:
+            return "" if value is None else str(value)
+
+        rows = []
+        for name, due, points in assignments:
+            for lid, last, first, email in people:
+                key = (str(lid), name)
+                ts, pen = done.get(key, ("", 0.0))
+                raw, pen = (float(scores[key]), float(pen)) if key in done else (0.0, 0.0)
+                rows.append(dict(zip(EXPORT_COLUMNS, map(text, (
+                    name, due, ts, lid, last, first, email, raw, pen, max(0.0, raw - pen), float(points))))))
+        return rows
+
     def require_assignments(self, names: Iterable[str]) -> None:
         """Refuse names the gradebook has no assignment for, suggesting close ones."""
         known = [a.assignment for a in self.assignment_rows()]
@@ -360,7 +406,6 @@ class Gradebook:
         """
         import numpy as np
         import pandas as pd
-        from nbgrader.api import Grade, SubmittedNotebook
         from sqlalchemy import func, select
 
         if assignments is not None:
@@ -370,11 +415,12 @@ class Gradebook:
         cells = self._cells(assignments)
         which = self._submitted_notebooks_query(assignments, learners)
         subs = self._submitted_notebooks(which)
-        stmt = select(Grade.notebook_id, Grade.cell_id,
-                      Grade.score,  # nbgrader's own expression: manual, else auto, + extra credit
-                      Grade.auto_score, Grade.manual_score, Grade.needs_manual_grade)
+        g = self._t["grade"].c
+        stmt = select(g.notebook_id, g.cell_id,
+                      _grade_score(self._t),  # nbgrader's Grade.score: manual, else auto, + extra credit
+                      g.auto_score, g.manual_score, g.needs_manual_grade)
         if assignments is not None or learners is not None:
-            stmt = stmt.where(Grade.notebook_id.in_(which.with_only_columns(SubmittedNotebook.id)))
+            stmt = stmt.where(g.notebook_id.in_(which.with_only_columns(self._t["submitted_notebook"].c.id)))
         with self._engine.connect() as con:  # to fill arrays made once, not lists of chunks
             n = con.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
         sub_at, cell_at = np.empty(n, dtype=np.int32), np.empty(n, dtype=np.int32)
@@ -448,24 +494,24 @@ class Gradebook:
         """Graded cells by id: assignment, notebook, question, max_score, written (categoricals
         ordered naturally, q1_2 before q1_10)."""
         import pandas as pd
-        from nbgrader.api import Assignment, BaseCell, GradeCell, Notebook, SolutionCell, TaskCell
         from sqlalchemy import and_, exists, func, or_, select
 
-        cell, gc, tc = BaseCell.__table__, GradeCell.__table__, TaskCell.__table__
-        sol = BaseCell.__table__.alias("solution")
+        t = self._t
+        cell, gc, tc, nb, a = (t[k] for k in ("base_cell", "grade_cells", "task_cells", "notebook", "assignment"))
+        sol = cell.alias("solution")
         written = exists().where(and_(sol.c.notebook_id == cell.c.notebook_id, sol.c.name == cell.c.name,
-                                      sol.c.type == SolutionCell.__mapper__.polymorphic_identity))
-        stmt = (select(cell.c.id, Assignment.name, Notebook.name, cell.c.name,
+                                      sol.c.type == "SolutionCell"))  # nbgrader's polymorphic identity
+        stmt = (select(cell.c.id, a.c.name, nb.c.name, cell.c.name,
                        func.coalesce(gc.c.max_score, tc.c.max_score, 0.0),  # as nbgrader's Grade.max_score
                        written)
                 .select_from(cell)
-                .join(Notebook, cell.c.notebook_id == Notebook.id)
-                .join(Assignment, Notebook.assignment_id == Assignment.id)
+                .join(nb, cell.c.notebook_id == nb.c.id)
+                .join(a, nb.c.assignment_id == a.c.id)
                 .outerjoin(gc, gc.c.id == cell.c.id)
                 .outerjoin(tc, tc.c.id == cell.c.id)
                 .where(or_(gc.c.id.is_not(None), tc.c.id.is_not(None))))
         if assignments is not None:
-            stmt = stmt.where(Assignment.name.in_(assignments))
+            stmt = stmt.where(a.c.name.in_(assignments))
         with self._engine.connect() as con:
             rows = con.execute(stmt).all()
         df = pd.DataFrame(rows, columns=["id", "assignment", "notebook", "question", "max_score", "written"])
@@ -474,20 +520,20 @@ class Gradebook:
             df[col] = _natural_categorical(df[col])
         return df.astype({"max_score": float, "written": bool}).set_index("id")
 
-    @staticmethod
-    def _submitted_notebooks_query(assignments: list[str] | None, learners: list[str] | None):
-        from nbgrader.api import Assignment, Notebook, SubmittedAssignment, SubmittedNotebook
+    def _submitted_notebooks_query(self, assignments: list[str] | None, learners: list[str] | None):
         from sqlalchemy import select
 
-        stmt = (select(SubmittedNotebook.id, SubmittedAssignment.student_id, SubmittedNotebook.notebook_id)
-                .select_from(SubmittedNotebook)
-                .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id))
+        t = self._t
+        sn, sa, nb, a = (t[k] for k in ("submitted_notebook", "submitted_assignment", "notebook", "assignment"))
+        stmt = (select(sn.c.id, sa.c.student_id, sn.c.notebook_id)
+                .select_from(sn)
+                .join(sa, sn.c.assignment_id == sa.c.id))
         if assignments is not None:
-            stmt = (stmt.join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
-                    .join(Assignment, Notebook.assignment_id == Assignment.id)
-                    .where(Assignment.name.in_(assignments)))
+            stmt = (stmt.join(nb, sn.c.notebook_id == nb.c.id)
+                    .join(a, nb.c.assignment_id == a.c.id)
+                    .where(a.c.name.in_(assignments)))
         if learners is not None:
-            stmt = stmt.where(SubmittedAssignment.student_id.in_(learners))
+            stmt = stmt.where(sa.c.student_id.in_(learners))
         return stmt
 
     def _submitted_notebooks(self, stmt) -> pd.DataFrame:
@@ -497,13 +543,13 @@ class Gradebook:
         notebook are turned into codes straight away (against the student and notebook tables)."""
         import numpy as np
         import pandas as pd
-        from nbgrader.api import Assignment, Notebook, Student
         from sqlalchemy import select
 
+        nb, a = self._t["notebook"].c, self._t["assignment"].c
         with self._engine.connect() as con:
-            students = pd.Index([r[0] for r in con.execute(select(Student.id))])
-            nbs = pd.DataFrame(con.execute(select(Notebook.id, Assignment.name, Notebook.name)
-                                           .join(Assignment, Notebook.assignment_id == Assignment.id)).all(),
+            students = pd.Index([r[0] for r in con.execute(select(self._t["student"].c.id))])
+            nbs = pd.DataFrame(con.execute(select(nb.id, a.name, nb.name)
+                                           .join(self._t["assignment"], nb.assignment_id == a.id)).all(),
                                columns=["id", "assignment", "notebook"]).set_index("id")
         ids, learner_at, nb_at = [], [], []
         for chunk in self._chunks(stmt):

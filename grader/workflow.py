@@ -266,51 +266,71 @@ def feedback(ws: Workspace, assignment: str, learner_ids: list[str], *, release_
 
 def export(ws: Workspace, out_dir: Path) -> dict[str, Path]:
     """Grades as nbgrader's CSV, a per-question CSV and an Excel workbook HR can open."""
-    from nbgrader.plugins import CsvExportPlugin
-
-    from .gradebook import Gradebook, open_nbgrader
+    from .gradebook import Gradebook
 
     files = {"grades": out_dir / "grades.csv", "questions": out_dir / "question_scores.csv",
              "xlsx": out_dir / "grades.xlsx"}
     with Gradebook(ws.db_url) as gb:  # refuses a missing gradebook before anything is written
         table = gb.grades()
         people = gb.learners()[["learner", "first_name", "last_name"]]
+        rows = gb.export_rows()
     out_dir.mkdir(parents=True, exist_ok=True)
-    with open_nbgrader(ws.db_url) as gb:
-        CsvExportPlugin(to=str(files["grades"])).export(gb)
+    write_grades_csv(files["grades"], rows)
     table.to_csv(files["questions"], index=False)
     write_xlsx(files["xlsx"], table, people)
     return files
 
 
+def write_grades_csv(path: Path, rows: list[dict[str, str]]) -> None:
+    """nbgrader's grade export (:meth:`grader.gradebook.Gradebook.export_rows`) as the file
+    ``nbgrader export`` writes: the same header, rows and values, UTF-8. Unlike nbgrader's
+    plugin, a value with a comma or quote in it (a name like "Lima, Jr.") is quoted as CSV
+    requires instead of splitting the row."""
+    import csv
+
+    from .gradebook import EXPORT_COLUMNS
+
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+
+
 def write_xlsx(path: Path, table: pd.DataFrame, people: pd.DataFrame) -> None:
-    """Summary (one row per learner, % per assignment), Assignments and Questions sheets.
+    """Summary (one row per learner, % per assignment), Assignments and Questions sheets, each
+    with its header row and first column frozen and columns as wide as their text (up to 40).
+    Written with XlsxWriter, pandas' first choice of xlsx writer.
 
     With nothing graded yet, the sheets are written with their headers only.
     """
     import pandas as pd
+    import xlsxwriter
 
     if table.empty:
         per = pd.DataFrame(columns=["learner", "assignment", "score", "max_score", "percent"])
     else:
-        per = (table.groupby(["learner", "assignment"])[["score", "max_score"]].sum()
+        per = (table.groupby(["learner", "assignment"], observed=True)[["score", "max_score"]].sum()
                .assign(percent=lambda d: (100 * d.score / d.max_score).round(1)).reset_index())
     wide = per.pivot(index="learner", columns="assignment", values="percent") if not per.empty else \
         pd.DataFrame(index=pd.Index([], name="learner"))
     summary = people.set_index("learner").join(wide, how="left")
     summary["average %"] = wide.mean(axis=1).round(1)
-    summary["needs marking"] = (table[table.needs_manual_grade.astype(bool)].groupby("learner").size()
+    summary["needs marking"] = (table[table.needs_manual_grade.astype(bool)].groupby("learner", observed=True).size()
                                 if not table.empty else 0)
     summary["needs marking"] = summary["needs marking"].fillna(0).astype(int)
-    with pd.ExcelWriter(path, engine="openpyxl") as xl:
-        summary.reset_index().to_excel(xl, sheet_name="Summary", index=False)
-        per.to_excel(xl, sheet_name="Assignments", index=False)
-        table.to_excel(xl, sheet_name="Questions", index=False)
-        for ws_ in xl.book.worksheets:
-            ws_.freeze_panes = "B2"
-            for col in ws_.columns:
-                width = max(len(str(c.value or "")) for c in col[:200]) + 2
-                ws_.column_dimensions[col[0].column_letter].width = min(width, 40)
+    sheets = {"Summary": summary.reset_index(), "Assignments": per, "Questions": table}
+    with xlsxwriter.Workbook(str(path), {"constant_memory": True}) as book:
+        bold = book.add_format({"bold": True})
+        for name, frame in sheets.items():
+            sheet = book.add_worksheet(name)
+            sheet.freeze_panes(1, 1)
+            rows = frame.astype(object).where(frame.notna(), None).to_numpy().tolist()  # Python values; NaN -> blank
+            for i, col in enumerate(frame.columns):
+                width = max([len(str(col))] + [len(str(r[i])) for r in rows[:199] if r[i] is not None]) + 2
+                sheet.set_column(i, i, min(width, 40))
+            sheet.write_row(0, 0, [str(c) for c in frame.columns], bold)
+            for n, row in enumerate(rows, start=1):
+                sheet.write_row(n, 0, row)
 
 
 def _explain(result: dict) -> str:

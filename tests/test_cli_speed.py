@@ -187,6 +187,17 @@ def test_learner_workspace_loads_nothing_heavy(tmp_path):
     assert unwanted(modules, HEAVY) == []
 
 
+def test_export_reads_the_gradebook_without_nbgrader(cohort):
+    """Export writes nbgrader's CSV (tests/test_gradebook.py shows it is nbgrader's file), the
+    per-question CSV and the workbook from the gradebook layer's bulk reads: it needs pandas for
+    the tables but never nbgrader, notebooks or charts."""
+    out = cohort / "export-probe"
+    code, modules = loaded(["export", "--course", "cohort", "--out", str(out), "--quiet"], cohort)
+    assert code == 0 and (out / "grades.csv").read_text().count("\n") == 1 + 2 * 2  # 2 assignments x 2
+    assert "pandas" in modules and "xlsxwriter" in modules  # the real thing ran
+    assert unwanted(modules, NBGRADER + NOTEBOOKS + ("matplotlib", "openpyxl", "sqlalchemy.orm")) == []
+
+
 @pytest.mark.nbgrader
 def test_release_loads_nbgrader_but_not_tables_or_the_iri_grammar(cohort):
     """Release needs nbgrader (generate and release an assignment), but neither pandas nor the

@@ -314,3 +314,69 @@ def test_set_learners_writes_what_nbgrader_would(tmp_path):
     assert ("ana", "Ana", "Li", None, None) in results[1] and len(results[1]) == 3
     with Gradebook(f"sqlite:///{tmp_path / 'rows'}.db") as gb, pytest.raises(gradebook.GradebookError):
         gb.set_learners(first)  # opened for reading: nothing can change it
+
+
+def _nbgrader_csv(url: str, path: Path) -> str:
+    """The file `nbgrader export` writes for this gradebook (its CsvExportPlugin)."""
+    from nbgrader.plugins import CsvExportPlugin
+
+    with NbGradebook(url, course_id=gradebook.COURSE_ID) as gb:
+        CsvExportPlugin(to=str(path)).export(gb)
+    return path.read_text()
+
+
+def test_export_csv_is_nbgrader_export(tmp_path, graded):
+    """Is `academy export`'s grades.csv, written from the layer's four bulk queries, the very
+    file nbgrader's own CsvExportPlugin writes: on a graded course, and on a gradebook with due
+    dates, a late penalty larger than the score, submission times, missing names and a learner
+    who submitted nothing?"""
+    import datetime as dt
+
+    from grader.workflow import write_grades_csv
+
+    url = _task_cell_gradebook(tmp_path / "gradebook.db")
+    with NbGradebook(url, course_id=gradebook.COURSE_ID) as gb, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gb.update_or_create_assignment("a1", duedate=dt.datetime(2026, 3, 10, 17, 0))
+        gb.add_assignment("a0-early", duedate=dt.datetime(2026, 1, 5))
+        gb.update_or_create_student("dee", first_name="Dee", last_name="Lima")  # submits nothing
+        sub = gb.find_submission("a1", "ana")
+        sub.timestamp = dt.datetime(2026, 3, 11, 9, 30, 15, 250000)
+        sub.notebooks[0].late_submission_penalty = 1.5
+        ben = gb.find_submission("a1", "ben")
+        ben.timestamp = dt.datetime(2026, 3, 10, 16, 0)
+        ben.notebooks[1].late_submission_penalty = 99.0  # more than the score: 0, not negative
+        gb.db.commit()
+    ws, _ = graded
+    for name, db in (("varied", url), ("graded", ws.db_url)):
+        expected = _nbgrader_csv(db, tmp_path / f"{name}-nbgrader.csv")
+        with Gradebook(db) as gb:
+            write_grades_csv(tmp_path / f"{name}-academy.csv", gb.export_rows())
+        assert (tmp_path / f"{name}-academy.csv").read_text(encoding="utf-8") == expected, name
+    lines = expected.splitlines()
+    assert len(lines) == 1 + 6 and lines[0].startswith("assignment,duedate,timestamp,student_id")
+    varied = (tmp_path / "varied-academy.csv").read_text().splitlines()
+    # no due date first (as SQLite orders NULL), then by due date; 3 assignments x 4 learners
+    assert [l.split(",")[0] for l in varied[1::4]] == ["a2-empty", "a0-early", "a1"] and len(varied) == 1 + 3 * 4
+    assert varied[5].startswith("a0-early,2026-01-05 00:00:00,,")
+    assert ",2026-03-11 09:30:15.250000,ana,Lima,Ana,,8.5,1.5,7.0,11.0" in "\n".join(varied)
+    assert any(l.startswith("a1,") and ",ben,,,," in l and l.endswith(",99.0,0.0,11.0") for l in varied)
+
+
+def test_export_csv_quotes_what_nbgrader_would_split(tmp_path):
+    """A name with a comma or a quote in it (nbgrader's plugin joins values with commas, so the
+    row would gain a column) is quoted: the file reads back with every value where it belongs."""
+    import csv
+
+    from grader.workflow import write_grades_csv
+
+    url = _task_cell_gradebook(tmp_path / "gradebook.db")
+    with Gradebook(url, write=True) as gb:
+        gb.set_learners([{"id": "ana", "first_name": 'Ana "Nina"', "last_name": "Lima, Jr.", "email": None}])
+        rows = gb.export_rows()
+    write_grades_csv(tmp_path / "grades.csv", rows)
+    with open(tmp_path / "grades.csv", newline="", encoding="utf-8") as f:
+        back = list(csv.DictReader(f))
+    assert back == rows and {r["last_name"] for r in back} >= {"Lima, Jr."}
+    nbgrader_rows = _nbgrader_csv(url, tmp_path / "nbgrader.csv").splitlines()
+    assert any(l.count(",") > 10 for l in nbgrader_rows), "nbgrader's own file splits that row"

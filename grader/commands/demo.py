@@ -109,12 +109,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
 
     print(_("5/5 Exporting grades …"))
-    from nbgrader.plugins import CsvExportPlugin
+    from ..gradebook import Gradebook
+    from ..workflow import write_grades_csv
 
-    from ..gradebook import open_nbgrader
-
-    with open_nbgrader(ws.db_url) as gb:
-        CsvExportPlugin(to=str(ws.root / "grades.csv")).export(gb)
+    with Gradebook(ws.db_url) as gb:
+        write_grades_csv(ws.root / "grades.csv", gb.export_rows())
     table = grade_table(ws.db_url)
     table.to_csv(ws.root / "question_scores.csv", index=False)
 
