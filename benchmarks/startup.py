@@ -7,7 +7,9 @@ second, roster-only course to release into. Then runs each command several times
 a fresh process exactly as a trainer would (``python -m grader.cli ...``), and prints per command
 the median wall time and its ratio to the 1 s target, then the import time of the heaviest
 modules (``python -X importtime``, also in fresh processes, median), which is what start-up is
-made of. It prints figures and ratios only; whether a command loads what it does not need is
+made of. ``release`` is timed as every release but the very first of an assignment's version is:
+copying what nbgrader's generate_assignment made (grader.generated); that first one, which runs
+nbgrader, is timed on its own and printed apart. It prints figures and ratios only; whether a command loads what it does not need is
 checked by tests/test_cli_speed.py, without a clock.
 
 ``--before DIR`` also times another checkout's ``grader`` (e.g. ``git worktree add /tmp/before
@@ -71,6 +73,9 @@ def build(base: Path, learners: int, given: Path | None = None) -> dict:
             w.writerow(["id", "first_name", "last_name", "email"])
             w.writerows([p.learner, p.first_name or "", p.last_name or "", p.email or ""] for p in rows)
 
+    from grader.generated import generated
+
+    generated(RELEASED, ROOT / "solutions")  # what `academy build` or a first release leaves (see first_release)
     roster("roster.csv", people)  # the gradebook's own roster: importing it changes nothing
     for name, first in (("roster-a.csv", "Renamed"), ("roster-b.csv", "Changed")):  # alternated: an update
         roster(name, [people[0]._replace(first_name=first)])
@@ -115,9 +120,9 @@ def commands(c: dict) -> list[tuple[str, list[str], set[int]]]:
     ]
 
 
-def run_once(code: Path, args: list[str], cwd: Path) -> tuple[float, int, str]:
+def run_once(code: Path, args: list[str], cwd: Path, extra: dict | None = None) -> tuple[float, int, str]:
     env = {**os.environ, "PYTHONPATH": str(code), "ACADEMY_NO_PROGRESS": "1",
-           "ACADEMY_ROLEPLAY_DB": str(cwd / "roleplay.db")}
+           "ACADEMY_ROLEPLAY_DB": str(cwd / "roleplay.db"), **(extra or {})}
     env.pop("ACADEMY_GRADEBOOK", None)
     t = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "grader.cli", *args], cwd=cwd, env=env,
@@ -204,6 +209,7 @@ def main() -> int:
             print(f"  {'before' if code != ROOT else 'now'}: {sum(m <= TARGET_S for m in meds)} of {len(rows)} "
                   f"commands within the target; slowest {max(meds):.2f} s ({slowest['label']}); "
                   f"median of all {statistics.median(meds):.2f} s")
+        first_release(c, args.runs)
         print(f"\nimport time in a fresh interpreter (median of 3; as academy starts unless said), "
               f"ratio to the {TARGET_S:.0f} s target:")
         measured = [(m, note, import_seconds(ROOT, m, bool(note), 3)) for m, note in MODULES]
@@ -220,6 +226,25 @@ def main() -> int:
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
+
+
+def first_release(c: dict, runs: int) -> None:
+    """`release` of a source nothing was generated from yet on this machine: nbgrader's
+    generate_assignment builds the grading model (grader.generated), once per version of the
+    assignment; every later release of it, to any cohort, is the `release` timed above."""
+    times = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="startup-generated-") as cache:
+            course = Path(cache) / "course"
+            shutil.copytree(c["base"] / "release-course", course, ignore=shutil.ignore_patterns("exchange", "release"))
+            wall, rc, text = run_once(ROOT, ["release", RELEASED, "--course", str(course), "--quiet"], c["base"],
+                                      {"ACADEMY_GENERATED": cache})
+            times.append(wall if rc == 0 else float("nan"))
+    med = statistics.median(times)
+    print(f"\nonce per version of an assignment's source (nbgrader's generate_assignment builds the grading\n"
+          f"model; `academy build`, the demo or the first release make it, every later release copies it):\n"
+          f"  {'release, nothing generated yet':<34}{med:7.2f} s  ({med / statistics.median(_bare(3)):.0f}x a bare "
+          f"python start)")
 
 
 def _bare(runs: int) -> list[float]:

@@ -123,17 +123,24 @@ def build(release_dir: Path | None = None, assignment_ids: list[str] | None = No
           source_dir: Path | None = None) -> dict:
     """Regenerate ``exercises/`` (or ``release_dir``) from ``solutions/``.
 
+    Each assignment is what nbgrader's generate_assignment makes of it, made once per version of
+    its source (:mod:`grader.generated`): a build after an edit regenerates only what changed.
     Builds into a scratch folder first and copies only files whose bytes changed, so a second
     run changes nothing and an interrupted run never leaves a half-written release. Releases of
     assignments that no longer exist in solutions/ are removed. Returns what changed.
     """
+    from .generated import generated
+
     release_dir = release_dir or paths.EXERCISES
     ids = assignment_ids or assignments(source_dir)
+    source = (source_dir or paths.SOLUTIONS).resolve()
     changed: list[str] = []
     with tempfile.TemporaryDirectory(prefix="academy-build-") as tmp:
         tmp_path = Path(tmp)
         fresh = tmp_path / "release"
-        generate(ids, release_dir=fresh, workspace=tmp_path / "ws", source_dir=source_dir)
+        edition_language(source, ids)  # refuses a folder that mixes editions
+        for aid in ids:  # nbgrader's generate_assignment, once per version of the source (grader.generated)
+            shutil.copytree(generated(aid, source) / "release" / aid, fresh / aid)
         release_dir.mkdir(parents=True, exist_ok=True)
         for src in sorted(fresh.rglob("*")):
             if src.is_dir():

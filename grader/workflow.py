@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,9 +39,19 @@ except ImportError:  # pragma: no cover
 
 
 def prepare(ws: Workspace, assignment_ids: list[str]) -> None:
-    """Record the assignments in the workspace gradebook and release them into ``release/``."""
-    course.generate(assignment_ids, release_dir=ws.release, workspace=ws.root, source_dir=ws.source_dir,
-                    db_url=ws.db_url)
+    """Record the assignments in the workspace gradebook and put them in its ``release/``: what
+    nbgrader's generate_assignment makes of them, made once per version of their source and
+    copied from there when the gradebook lacks them or holds the same (:mod:`grader.generated`);
+    otherwise nbgrader's generate_assignment runs on the workspace itself."""
+    from .generated import copy_release, generated, install
+
+    for aid in assignment_ids:
+        made = generated(aid, ws.source_dir)
+        if install(aid, made, ws.db_url) in ("copied", "same"):
+            copy_release(aid, made, ws.release)
+        else:
+            course.generate([aid], release_dir=ws.release, workspace=ws.root, source_dir=ws.source_dir,
+                            db_url=ws.db_url)
 
 
 @dataclass
@@ -180,19 +192,56 @@ def roster(ws: Workspace) -> list[str]:
 
 
 def release(ws: Workspace, assignment: str) -> StepResult:
-    """Generate the assignment from its source and release it into the exchange."""
+    """Generate the assignment (:func:`prepare`) and release it into the exchange."""
     prepare(ws, [assignment])
-    ws.exchange.mkdir(parents=True, exist_ok=True)
-    if ws.exchange.stat().st_uid == os.geteuid():  # a hub's exchange belongs to root (1777 already)
-        os.chmod(ws.exchange, 0o1777)  # world-writable with the sticky bit, as nbgrader's docs say
-    api = ws.api()
-    outbound = ws.exchange / COURSE_ID / "outbound" / assignment
-    if outbound.exists():
-        api.unrelease(assignment)
-    r = api.release_assignment(assignment)
-    if not r.get("success"):
-        return StepResult("*", False, "failed", _explain(r))
-    return StepResult("*", True, "released", str(outbound))
+    return publish(ws, assignment)
+
+
+_DIR, _FILE = 0o755, 0o644  # nbgrader's modes for a released assignment (groupshared off)
+
+
+def publish(ws: Workspace, assignment: str) -> StepResult:
+    """Put ``release/<assignment>`` into the exchange's ``outbound/`` for learners to fetch, as
+    nbgrader's ``release_assignment`` (its filesystem exchange, not group-shared) does: the
+    exchange root open to all with the sticky bit, the course's ``outbound/`` (0755) and
+    ``inbound/`` (2733) made if missing and refused if another account owns them, an earlier
+    release replaced, folders 0755 and files 0644. The copy is made beside ``outbound/`` and
+    moved in whole, so a learner never fetches half of it. tests/test_generated.py compares the
+    result with nbgrader's own release, mode by mode."""
+    src = ws.release / assignment
+    root = ws.exchange
+    course_dir = root / COURSE_ID
+    dest = course_dir / "outbound" / assignment
+    try:
+        if not root.exists():
+            root.mkdir(parents=True)
+        if root.stat().st_uid == os.geteuid():  # a hub's exchange belongs to root (1777 already)
+            os.chmod(root, 0o1777)  # world-writable with the sticky bit, as nbgrader's docs say
+        elif root.stat().st_mode & 0o777 != 0o777:
+            return StepResult("*", False, "failed", _("The exchange {folder} must be writable by everyone "
+                                                      "(mode 1777); ask its owner to fix it.").format(folder=root))
+        for folder, mode in ((course_dir, _DIR), (course_dir / "outbound", _DIR), (course_dir / "inbound", 0o2733)):
+            if not folder.is_dir():
+                folder.mkdir()
+                os.chmod(folder, mode)  # mkdir's mode is cut by the umask
+            elif folder.stat().st_uid != os.getuid():
+                return StepResult("*", False, "failed", _("{folder} belongs to another account; the trainer "
+                                                          "who releases must own it.").format(folder=folder))
+        tmp = Path(tempfile.mkdtemp(prefix=f".release-{assignment}-", dir=course_dir))
+        try:
+            shutil.copytree(src, tmp / assignment)
+            for folder, _dirs, files in os.walk(tmp / assignment):
+                for f in files:
+                    os.chmod(os.path.join(folder, f), _FILE)
+                os.chmod(folder, _DIR)
+            if dest.exists():
+                shutil.rmtree(dest)
+            os.rename(tmp / assignment, dest)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    except OSError as exc:
+        return StepResult("*", False, "failed", _os_error(exc))
+    return StepResult("*", True, "released", str(dest))
 
 
 def collect(ws: Workspace, assignment: str, learner_ids: list[str]) -> list[StepResult]:

@@ -199,13 +199,25 @@ def test_export_reads_the_gradebook_without_nbgrader(cohort):
 
 
 @pytest.mark.nbgrader
-def test_release_loads_nbgrader_but_not_tables_or_the_iri_grammar(cohort):
-    """Release needs nbgrader (generate and release an assignment), but neither pandas nor the
-    IRI grammar jsonschema would compile for nbformat (rfc3987_syntax, on lark; see grader.cli)."""
-    code, modules = loaded(["release", "01-service-standards", "--course", "cohort", "--quiet"], cohort)
+def test_release_runs_nbgrader_once_per_version_of_the_source(cohort, tmp_path, monkeypatch):
+    """The first release of an assignment's current source runs nbgrader's generate_assignment
+    (and never pandas or the IRI grammar jsonschema would compile for nbformat: rfc3987_syntax, on
+    lark; see grader.cli). Any later release of the same source, to this cohort or another one,
+    copies what it made (grader.generated) and loads no nbgrader at all."""
+    import shutil
+
+    monkeypatch.setenv("ACADEMY_GENERATED", str(tmp_path / "generated"))
+    other = cohort.parent / "other-cohort"
+    shutil.copytree(cohort / "cohort", other)
+    args = ["release", "01-service-standards", "--quiet", "--course"]
+    code, modules = loaded(args + ["cohort"], cohort)
     assert code == 0
-    assert "nbgrader.apps" in modules and "nbformat" in modules  # the real thing ran
+    assert "nbgrader.converters" in modules and "nbformat" in modules  # the real thing ran
     assert unwanted(modules, TABLES + ("lark", "rfc3987_syntax")) == []
+    for where in ("cohort", str(other)):
+        code, modules = loaded(args + [where], cohort)
+        assert code == 0 and unwanted(modules, HEAVY) == []
+    assert (other / "exchange" / "call-center-academy" / "outbound" / "01-service-standards").is_dir()
 
 
 def test_notebook_schemas_use_no_format_keyword():

@@ -31,6 +31,12 @@ import glob
 copies = glob.glob('{course}/.academy/**/*.db', recursive=True) + glob.glob('/tmp/academy-grade-*/*.db')
 print('LEAK copies', copies) if copies else print('no copies')
 """),
+    Case("read_generated", where="new", why="nbgrader's generated assignments (hidden tests in their gradebooks)",
+         code="""
+import glob
+found = glob.glob('{root}/build/generated/**/*', recursive=True) + glob.glob('{root}/build/**/gradebook.db', recursive=True)
+print('LEAK generated', found[:3]) if found else print('no generated folders')
+"""),
     Case("copy_classmate", where="new", why="a classmate's submitted notebook", code="""
 import glob
 for f in glob.glob('{submitted}/*/*/*.ipynb'):
