@@ -30,6 +30,7 @@ exactly what nbgrader's ``generate_assignment`` writes, and that stock nbgrader 
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -58,9 +59,9 @@ def digest(assignment: str, source_dir: Path) -> str:
         if p.is_file():
             h.update(str(p.relative_to(folder)).encode() + b"\0" + p.read_bytes() + b"\0")
     package = Path(__file__).resolve().parent
-    for p in [paths.NBGRADER_CONFIG, paths.ROOT / "requirements.lock",
-              *sorted(package.rglob("*.py"))]:
-        h.update(str(p.name).encode() + b"\0" + (p.read_bytes() if p.is_file() else b"-") + b"\0")
+    for label, p in [("nbgrader_config.py", paths.NBGRADER_CONFIG), ("requirements.lock", paths.ROOT / "requirements.lock"),
+                     *((f"grader/{p.relative_to(package)}", p) for p in sorted(package.rglob("*.py")))]:
+        h.update(label.encode() + b"\0" + (p.read_bytes() if p.is_file() else b"-") + b"\0")
     return h.hexdigest()
 
 
@@ -73,7 +74,8 @@ def generated(assignment: str, source_dir: Path) -> Path:
     root = cache_dir()
     target = root / f"{assignment}-{digest(assignment, source_dir)[:24]}"
     if (target / "gradebook.db").is_file():
-        os.utime(target)  # in use: not pruned (see _prune)
+        with contextlib.suppress(OSError):  # a cache this account may read but not change
+            os.utime(target)  # in use: not pruned (see _prune)
         return target
     root.mkdir(parents=True, exist_ok=True)
     _prune(root, assignment)
@@ -96,14 +98,16 @@ KEEP_UNUSED_S = 7 * 24 * 3600  # older versions of an assignment are removed aft
 
 def _prune(root: Path, assignment: str) -> None:
     """Remove this assignment's folders for versions not used for a week (each use touches its
-    folder); a version in use by another run at the same time is therefore never removed."""
+    folder; a version in use by another run at the same time is therefore never removed), and
+    scratch folders of runs killed over a day ago."""
     import re
     import time
 
     mine = re.compile(re.escape(assignment) + r"-[0-9a-f]{24}")
     for old in root.iterdir():
-        if mine.fullmatch(old.name) and time.time() - old.stat().st_mtime > KEEP_UNUSED_S:
-            shutil.rmtree(old, ignore_errors=True)
+        age = time.time() - old.stat().st_mtime
+        if (mine.fullmatch(old.name) and age > KEEP_UNUSED_S) or (old.name.startswith(".") and age > 24 * 3600):
+            shutil.rmtree(old, ignore_errors=True)  # (a scratch folder a killed run left a day ago)
 
 
 # --------------------------------------------------------------------------- the grading model

@@ -33,8 +33,8 @@ export against nbgrader's own exporter, byte for byte).
 Two ways of reading, so a command pays only for what it asks:
 
 * **Rows** (:meth:`Gradebook.learner_rows`, :meth:`~Gradebook.assignment_rows`,
-  :meth:`~Gradebook.submission_rows`, :meth:`~Gradebook.export_rows`): plain named tuples or
-  dicts. They load no pandas.
+  :meth:`~Gradebook.notebook_names`, :meth:`~Gradebook.submission_rows`,
+  :meth:`~Gradebook.export_rows`): plain named tuples, dicts or names. They load no pandas.
 * **Tables** (everything else): pandas DataFrames.
 
 Tables are pandas DataFrames whose id columns (learner, assignment, notebook, question) are
@@ -288,6 +288,16 @@ class Gradebook:
         stmt = select(a.name, a.duedate, _assignment_points(self._t)).order_by(a.name)
         with self._engine.connect() as con:
             return [AssignmentInfo(r[0], r[1], float(r[2])) for r in con.execute(stmt)]
+
+    def notebook_names(self, assignment: str) -> list[str]:
+        """The names of an assignment's notebooks (as nbgrader's ``Assignment.notebooks``), sorted;
+        [] for an assignment the gradebook does not have."""
+        from sqlalchemy import select
+
+        a, nb = self._t["assignment"].c, self._t["notebook"].c
+        stmt = select(nb.name).join(self._t["assignment"], nb.assignment_id == a.id).where(a.name == assignment)
+        with self._engine.connect() as con:
+            return sorted(r[0] for r in con.execute(stmt))
 
     def submission_rows(self, *, learners: list[str] | None = None) -> list[Submission]:
         """One row per submitted assignment, as nbgrader's ``SubmittedAssignment`` has it: score

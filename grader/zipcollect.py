@@ -206,12 +206,11 @@ def _notebook_of(app, path: Path) -> str:
 def zip_collect(ws, assignment: str, src: Path, pattern: str | None = None) -> ZipCollectResult:
     """Collect the notebooks in ``src`` (files and archives) into the workspace's ``submitted/``."""
     import nbformat
-    from nbgrader.api import Gradebook
     from nbgrader.apps.zipcollectapp import ZipCollectApp
     from nbgrader.utils import capture_log, temp_attrs
 
     from . import course
-    from .workflow import COURSE_ID, StepResult, _explain, prepare
+    from .workflow import StepResult, _explain, prepare
 
     result = ZipCollectResult()
     src = Path(src)
@@ -222,9 +221,11 @@ def zip_collect(ws, assignment: str, src: Path, pattern: str | None = None) -> Z
     if not (ws.release / assignment).is_dir():
         prepare(ws, [assignment])  # the release tells nbgrader which notebook names are valid
     notebooks = sorted(p.name for p in (ws.release / assignment).glob("*.ipynb"))
-    with Gradebook(ws.db_url, course_id=COURSE_ID) as gb:
-        roster = [{"id": s.id, "first_name": s.first_name, "last_name": s.last_name, "email": s.email}
-                  for s in gb.students]
+    from .gradebook import Gradebook
+
+    with Gradebook(ws.db_url) as gb:
+        roster = [{"id": p.learner, "first_name": p.first_name, "last_name": p.last_name, "email": p.email}
+                  for p in gb.learner_rows()]
     if not roster:
         result.error = _("The cohort has no roster yet, so no file can be matched to a learner: import one "
                          "with `academy roster FILE --course {folder}` first. Nothing was collected.").format(

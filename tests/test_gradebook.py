@@ -380,3 +380,14 @@ def test_export_csv_quotes_what_nbgrader_would_split(tmp_path):
     assert back == rows and {r["last_name"] for r in back} >= {"Lima, Jr."}
     nbgrader_rows = _nbgrader_csv(url, tmp_path / "nbgrader.csv").splitlines()
     assert any(l.count(",") > 10 for l in nbgrader_rows), "nbgrader's own file splits that row"
+
+
+def test_notebook_names_equal_nbgrader(tmp_path):
+    """Are an assignment's notebook names read by the layer those of nbgrader's Assignment, and
+    none for an assignment the gradebook lacks?"""
+    url = _task_cell_gradebook(tmp_path / "gradebook.db")
+    with Gradebook(url) as gb:
+        names = {a: gb.notebook_names(a) for a in ("a1", "a2-empty", "nope")}
+    with NbGradebook(url, course_id=gradebook.COURSE_ID) as nb:
+        assert names["a1"] == sorted(n.name for n in nb.find_assignment("a1").notebooks) == ["n1", "n2"]
+    assert names["a2-empty"] == [] and names["nope"] == []
