@@ -30,84 +30,18 @@ exactly what nbgrader's ``generate_assignment`` writes, and that stock nbgrader 
 """
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import os
 import shutil
 import tempfile
 import uuid
 from pathlib import Path
 
-from . import paths
+from .course import KEEP_UNUSED_S, BuildError, cache_dir, digest, generated  # noqa: F401 - the cache itself
 from .i18n import _
 
-VERSION = b"academy-generated 1"
 # nbgrader's tables that hold an assignment's grading model, parents first
 MODEL_TABLES = ("assignment", "notebook", "base_cell", "grade_cells", "solution_cells", "task_cells",
                 "source_cell")
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get("ACADEMY_GENERATED") or paths.ROOT / "build" / "generated")
-
-
-def digest(assignment: str, source_dir: Path) -> str:
-    """SHA-256 over what nbgrader's generate_assignment makes of this assignment depends on."""
-    h = hashlib.sha256(VERSION + b"\0" + assignment.encode() + b"\0")
-    folder = source_dir / assignment
-    for p in sorted(folder.rglob("*")):
-        if p.is_file():
-            h.update(str(p.relative_to(folder)).encode() + b"\0" + p.read_bytes() + b"\0")
-    package = Path(__file__).resolve().parent
-    for label, p in [("nbgrader_config.py", paths.NBGRADER_CONFIG), ("requirements.lock", paths.ROOT / "requirements.lock"),
-                     *((f"grader/{p.relative_to(package)}", p) for p in sorted(package.rglob("*.py")))]:
-        h.update(label.encode() + b"\0" + (p.read_bytes() if p.is_file() else b"-") + b"\0")
-    return h.hexdigest()
-
-
-def generated(assignment: str, source_dir: Path) -> Path:
-    """The folder holding nbgrader's generate_assignment output for this assignment's current
-    inputs (``release/<assignment>/`` and ``gradebook.db``), made now if there is none."""
-    from .course import generate
-
-    source_dir = Path(source_dir).resolve()
-    root = cache_dir()
-    target = root / f"{assignment}-{digest(assignment, source_dir)[:24]}"
-    if (target / "gradebook.db").is_file():
-        with contextlib.suppress(OSError):  # a cache this account may read but not change
-            os.utime(target)  # in use: not pruned (see _prune)
-        return target
-    root.mkdir(parents=True, exist_ok=True)
-    _prune(root, assignment)
-    scratch = Path(tempfile.mkdtemp(prefix=f".{assignment}-", dir=root))
-    try:
-        generate([assignment], release_dir=scratch / "release", workspace=scratch, source_dir=source_dir)
-        try:
-            os.rename(scratch, target)  # atomic; fails if another run made it first
-        except OSError:
-            if not (target / "gradebook.db").is_file():
-                raise
-    finally:
-        if scratch.exists():
-            shutil.rmtree(scratch, ignore_errors=True)
-    return target
-
-
-KEEP_UNUSED_S = 7 * 24 * 3600  # older versions of an assignment are removed after a week unused
-
-
-def _prune(root: Path, assignment: str) -> None:
-    """Remove this assignment's folders for versions not used for a week (each use touches its
-    folder; a version in use by another run at the same time is therefore never removed), and
-    scratch folders of runs killed over a day ago."""
-    import re
-    import time
-
-    mine = re.compile(re.escape(assignment) + r"-[0-9a-f]{24}")
-    for old in root.iterdir():
-        age = time.time() - old.stat().st_mtime
-        if (mine.fullmatch(old.name) and age > KEEP_UNUSED_S) or (old.name.startswith(".") and age > 24 * 3600):
-            shutil.rmtree(old, ignore_errors=True)  # (a scratch folder a killed run left a day ago)
 
 
 # --------------------------------------------------------------------------- the grading model
@@ -181,7 +115,6 @@ def install(assignment: str, made: Path, db_url: str) -> str:
     try:
         return _install(assignment, src_engine, dst_engine)
     except SQLAlchemyError as exc:  # unreachable, locked, or a release of it running at the same time
-        from .course import BuildError
         from .gradebook import shown
 
         why = str(getattr(exc, "orig", None) or exc).splitlines()[0]

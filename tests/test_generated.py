@@ -235,3 +235,29 @@ def test_old_versions_are_pruned_once_unused(tmp_path, monkeypatch):
     assert stat.S_IMODE(made.stat().st_mode) == 0o700
     os.utime(made, (week_ago, week_ago))
     assert generated.generated(aid, source) == made and time.time() - made.stat().st_mtime < 60  # a use touches it
+
+
+def test_another_account_keeps_its_own_copies(tmp_path, monkeypatch):
+    """When another account owns the repository's build/ (a hub's trainer account, the course
+    built as root), generated assignments go to this account's own cache folder, or, without a
+    usable one, to a private (0700) folder of its own; never into the other account's folder.
+    (tests/test_hub.py releases as such a trainer account, end to end.)"""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to give build/ to another account")
+    repo = tmp_path / "repo"
+    (repo / "build" / "generated").mkdir(parents=True)
+    for d in (repo / "build", repo / "build" / "generated"):
+        os.chown(d, 65534, 65534)
+    monkeypatch.setattr(paths, "ROOT", repo)
+    monkeypatch.delenv("ACADEMY_GENERATED", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert course.cache_dir() == tmp_path / "xdg" / "call-center-academy" / "generated"
+    (tmp_path / "not-a-folder").write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "not-a-folder"))
+    own = course.cache_dir()
+    assert not own.is_relative_to(repo) and own.stat().st_uid == os.getuid()
+    assert stat.S_IMODE(own.stat().st_mode) == 0o700
+    os.chown(repo / "build", 0, 0)  # build/ ours, generated/ not: still not theirs
+    assert not course.cache_dir().is_relative_to(repo)
+    shutil.rmtree(repo / "build" / "generated")
+    assert course.cache_dir() == repo / "build" / "generated"  # ours to make

@@ -126,6 +126,23 @@ def _clean(name: str, what: str) -> str:
     return text
 
 
+def _use_wal(con: sqlite3.Connection) -> None:
+    """Switch the database to WAL (once, when it is new). SQLite answers "database is locked" at
+    once, without waiting for the busy timeout, when another connection holds a lock while the
+    mode changes (several raters saving into a new database at the same moment): wait and look
+    again, up to the busy timeout; another connection has usually switched it meanwhile."""
+    import time
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while con.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            con.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 class RolePlayStore:
     """Scores saved by raters, in one SQLite file at ``path`` (see :func:`default_db_path`)."""
 
@@ -147,8 +164,7 @@ class RolePlayStore:
         with closing(con):
             con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             con.execute("PRAGMA foreign_keys = ON")
-            if con.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                con.execute("PRAGMA journal_mode = WAL")
+            _use_wal(con)
             con.execute("PRAGMA synchronous = NORMAL")
             self._migrate(con)
             yield con
