@@ -192,6 +192,7 @@ def generated(assignment: str, source_dir: Path) -> Path:
     _prune(root, assignment)
     scratch = Path(tempfile.mkdtemp(prefix=f".{assignment}-", dir=root))
     try:
+        shutil.copyfile(_empty_gradebook(root), scratch / "gradebook.db")
         generate([assignment], release_dir=scratch / "release", workspace=scratch, source_dir=source_dir)
         try:
             os.rename(scratch, target)  # atomic; fails if another run made it first
@@ -202,6 +203,24 @@ def generated(assignment: str, source_dir: Path) -> Path:
         if scratch.exists():
             shutil.rmtree(scratch, ignore_errors=True)
     return target
+
+
+def _empty_gradebook(root: Path) -> Path:
+    """An empty gradebook as nbgrader makes it (its tables, its schema revision, the course),
+    made once per pinned environment and copied for each generate. nbgrader stamps a new
+    gradebook's schema revision by running its ``alembic`` program, which takes 1-3 s."""
+    lock = paths.ROOT / "requirements.lock"
+    key = hashlib.sha256(lock.read_bytes() if lock.is_file() else b"").hexdigest()[:16]
+    template = root / f"empty-gradebook-{key}.db"
+    if not template.is_file():
+        _ensure_tools_on_path()
+        from nbgrader.api import Gradebook
+
+        tmp = root / f".empty-{os.getpid()}-{os.urandom(4).hex()}.db"
+        with Gradebook(f"sqlite:///{tmp}", course_id=load_config().CourseDirectory.course_id):
+            pass
+        os.replace(tmp, template)
+    return template
 
 
 KEEP_UNUSED_S = 7 * 24 * 3600  # older versions of an assignment are removed after a week unused
@@ -218,7 +237,10 @@ def _prune(root: Path, assignment: str) -> None:
     for old in root.iterdir():
         age = time.time() - old.stat().st_mtime
         if (mine.fullmatch(old.name) and age > KEEP_UNUSED_S) or (old.name.startswith(".") and age > 24 * 3600):
-            shutil.rmtree(old, ignore_errors=True)  # (a scratch folder a killed run left a day ago)
+            if old.is_dir():  # (a scratch folder or file a killed run left a day ago)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.unlink(missing_ok=True)
 
 
 EDITIONS = ("zh-CN",)  # exercises/<lang>/ holds a translated edition's release (see build_editions)

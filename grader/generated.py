@@ -21,7 +21,9 @@ The digest covers everything the output depends on: every file of the assignment
 folder (names and bytes), ``nbgrader_config.py``, the ``grader`` package's code (its
 preprocessors run inside generate) and ``requirements.lock`` (nbgrader's version). A change to
 any of them makes a new folder; an interrupted run leaves none (each is made in a scratch folder
-and renamed into place), and an assignment's older versions go once unused for a week.
+and renamed into place), and an assignment's older versions go once unused for a week. Each
+generate starts from a copy of an empty gradebook nbgrader made once per pinned environment
+(nbgrader stamps a new gradebook by running its ``alembic`` program, 1-3 s).
 ``$ACADEMY_GENERATED`` puts the folders elsewhere. They hold hidden tests, so each is open to
 its owner only (0700); the grading sandbox does not mount ``build/``.
 
