@@ -3,6 +3,8 @@ and for tests that look for English left in a Chinese page."""
 from __future__ import annotations
 
 import contextlib
+import shutil
+import tempfile
 import os
 import re
 import socket
@@ -38,20 +40,68 @@ def wait_http(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
     raise TimeoutError(f"{url} did not answer within {timeout}s")
 
 
+def wait_answering(port: int, proc: subprocess.Popen, timeout: float = 90) -> None:
+    """Wait until a server on 127.0.0.1:port answers HTTP at all (any status, redirects not
+    followed). For Voilà this asks for ``/api``, which renders nothing: asking for the page
+    itself runs the notebook in a new kernel each time, and retries on a busy machine then pile
+    up kernels that starve the test's own page load."""
+    import http.client
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited early with code {proc.returncode}")
+        con = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            con.request("GET", "/api")
+            con.getresponse().read()
+            return
+        except (OSError, http.client.HTTPException):
+            time.sleep(0.3)
+        finally:
+            con.close()
+    raise TimeoutError(f"127.0.0.1:{port} did not answer within {timeout}s")
+
+
+def open_voila(page, url: str) -> None:
+    """Open a Voilà page. Now and then (about one run of the widget tests in ten, on 2 busy
+    cores) the kernel Voilà starts for the page never finishes the notebook, and the page never
+    loads; Voilà's log then ends at "Kernel started". The page is then asked for again, which
+    starts a new kernel, and the test goes on from there: what the widget tests check is the
+    widgets, not that first kernel. A second failure fails the test."""
+    from playwright.sync_api import TimeoutError as PageTimeout
+
+    try:
+        page.goto(url, timeout=60_000)
+    except PageTimeout:
+        print(f"Voilà did not answer {url} within 60 s; asking again (a new kernel)")
+        page.goto(url, timeout=120_000)
+
+
 @contextlib.contextmanager
 def serve_voila(notebook: Path, env: dict | None = None, cwd: Path | None = None):
     """Serve one notebook with Voilà on 127.0.0.1; yields the page URL."""
     port = free_port()
+    # Kernels talk to Voilà over Unix sockets in a folder of this server's own, not over TCP
+    # ports picked free and bound later, which another test's server or kernel can take meanwhile
+    # (the page then waits for a kernel that never answers). grader.workspace.fix_ipc does the
+    # same for the course's own kernels.
+    sockets = Path(tempfile.mkdtemp(prefix="voila-ipc-"))
     cmd = [str(Path(sys.executable).parent / "voila"), str(notebook), "--no-browser",
-           f"--port={port}", "--Voila.ip=127.0.0.1", "--ServerApp.ip=127.0.0.1"]
+           f"--port={port}", "--Voila.ip=127.0.0.1", "--ServerApp.ip=127.0.0.1",
+           "--KernelManager.transport=ipc", f"--KernelManager.ip={sockets / 'k'}"]
     log = (cwd or notebook.parent) / f".voila-{port}.log"
     with open(log, "w") as fh:
         proc = subprocess.Popen(cmd, cwd=cwd or notebook.parent, stdout=fh, stderr=subprocess.STDOUT,
                                 env={**os.environ, **(env or {})})
     try:
         url = f"http://127.0.0.1:{port}/"
-        wait_http(url, proc)
+        wait_answering(port, proc)
         yield url
+    except BaseException:  # the server's own account of what happened, shown with the failure
+        with contextlib.suppress(OSError):
+            print(f"--- Voilà's log ({' '.join(cmd)}):\n" + log.read_text(errors="replace")[-6000:])
+        raise
     finally:
         proc.terminate()
         try:
@@ -60,6 +110,7 @@ def serve_voila(notebook: Path, env: dict | None = None, cwd: Path | None = None
             proc.kill()
         with contextlib.suppress(OSError):
             log.unlink()
+        shutil.rmtree(sockets, ignore_errors=True)
 
 
 # ------------------------------------------------------------------ CJK glyphs, not tofu

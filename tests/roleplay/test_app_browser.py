@@ -8,6 +8,7 @@ import pytest
 
 from grader.commands.roleplay import APP
 from grader.roleplay.scorecard import load_scorecards, partial_score, score
+from academy_testing import open_voila
 
 pytestmark = pytest.mark.browser
 CARD = load_scorecards()["customer-call"]
@@ -89,7 +90,7 @@ def test_trainer_scores_a_call_in_the_app_and_it_lands_in_the_database(voila, pa
     answers = planned_answers()
     expected = score(CARD, answers)
     with voila(APP, env={"ACADEMY_ROLEPLAY_DB": str(db)}, cwd=tmp_path) as url:
-        page.goto(url, timeout=120_000)
+        open_voila(page, url)
         page.locator(".rp-save").wait_for(timeout=120_000)
         page.locator(".rp-scenario select").select_option(label="The wrong number (easy)")
         page.locator(".rp-learner input").fill("Amy Chen")
@@ -156,7 +157,7 @@ def test_a_critical_fail_saves_early_and_a_second_save_the_same_day_is_version_2
     and store version 2 of the same score?"""
     db = tmp_path / "scores.db"
     with voila(APP, env={"ACADEMY_ROLEPLAY_DB": str(db)}, cwd=tmp_path) as url:
-        page.goto(url, timeout=120_000)
+        open_voila(page, url)
         page.locator(".rp-save").wait_for(timeout=120_000)
         page.locator(".rp-scenario select").select_option(label="The wrong number (easy)")
         page.locator(".rp-learner input").fill("Amy Chen")

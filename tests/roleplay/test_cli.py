@@ -18,7 +18,7 @@ from grader.roleplay.scorecard import load_scorecards
 from grader.roleplay.store import RolePlayStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from academy_testing import free_port, wait_http  # noqa: E402
+from academy_testing import free_port, wait_answering  # noqa: E402
 
 ACADEMY = Path(sys.executable).parent / "academy"
 
@@ -31,7 +31,7 @@ def test_academy_roleplay_serves_the_scorer_on_localhost(tmp_path):
                              "--no-browser"], cwd=tmp_path, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, env={**os.environ})
     try:
-        wait_http(f"http://127.0.0.1:{port}/", proc)
+        wait_answering(port, proc)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as r:
             page = r.read().decode()
         assert r.status == 200 and "Role-play scorer" in page

@@ -5,6 +5,7 @@ import nbformat
 import pytest
 
 from grader.widgets import coaching_drills as cd
+from academy_testing import open_voila
 
 
 def _notebook(path, source):
@@ -24,7 +25,7 @@ def test_learner_sorts_questions_then_picks_scenarios(voila, page, tmp_path):
                    "from grader.widgets.coaching_drills import QuestionSorter, ScenarioDrill\n"
                    "display(QuestionSorter())\ndisplay(ScenarioDrill('grace-period'))")
     with voila(nb) as url:
-        page.goto(url, timeout=120_000)
+        open_voila(page, url)
         stages = page.locator(".academy-grow-stage select")
         stages.first.wait_for(timeout=120_000)
         kinds = page.locator(".academy-grow-kind select")

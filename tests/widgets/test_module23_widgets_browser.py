@@ -12,6 +12,7 @@ from grader import staffing as st
 from grader.widgets import checkin as ci
 from grader.widgets import quadrant_sorter as qs
 from grader.widgets import technique_matcher as tm
+from academy_testing import open_voila
 
 
 def _notebook(path, source):
@@ -59,7 +60,7 @@ def test_learner_picks_techniques_and_sees_why(voila, page, tmp_path):
     nb = _notebook(tmp_path / "technique.ipynb",
                    "from grader.widgets.technique_matcher import TechniqueMatcher\nTechniqueMatcher()")
     with voila(nb) as url:
-        page.goto(url, timeout=120_000)
+        open_voila(page, url)
         matcher = page.locator(".academy-technique-matcher")
         matcher.wait_for(timeout=120_000)
         prompt, result = matcher.locator(".widget-html").nth(0), matcher.locator(".widget-html").nth(1)
@@ -92,7 +93,7 @@ def test_checkin_shows_only_the_aggregate_and_nothing_below_five(voila, page, tm
     assert len(answers) == ci.MIN_GROUP
     nb = _notebook(tmp_path / "checkin.ipynb", "from grader.widgets.checkin import CheckIn\nCheckIn()")
     with voila(nb) as url:
-        page.goto(url, timeout=120_000)
+        open_voila(page, url)
         submit = page.get_by_role("button", name="Submit (anonymous)")
         submit.wait_for(timeout=120_000)
         show = page.get_by_role("button", name="Show team summary")
@@ -143,7 +144,7 @@ def test_supervisor_sorts_the_day_into_quadrants(voila, page, tmp_path):
     nb = _notebook(tmp_path / "quadrants.ipynb",
                    "from grader.widgets.quadrant_sorter import QuadrantSorter\nQuadrantSorter()")
     with voila(nb) as url:
-        page.goto(url, timeout=120_000)
+        open_voila(page, url)
         selects = page.locator(".widget-dropdown select")
         selects.first.wait_for(timeout=120_000)
         assert selects.count() == len(day)
@@ -190,7 +191,7 @@ def test_staffing_sliders_update_agents_needed_and_service_level(voila, page, tm
     nb = _notebook(tmp_path / "staffing.ipynb",
                    "from grader.widgets.staffing_explorer import StaffingExplorer\nStaffingExplorer()")
     with voila(nb) as url:
-        page.goto(url, timeout=120_000)
+        open_voila(page, url)
         text = page.locator(".widget-html").filter(has_text="Workload:")
         text.wait_for(timeout=120_000)
         needed_row = text.locator('tr[style*="font-weight"]')

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import nbformat
 import pytest
+from academy_testing import open_voila
 
 
 def _notebook(path):
@@ -22,7 +23,7 @@ def _notebook(path):
 def test_reorder_and_tick_in_the_browser(voila, page, tmp_path):
     """Do the up/down buttons reorder steps, and do ticks and the check button give per-line feedback?"""
     with voila(_notebook(tmp_path / "order_spotter.ipynb")) as url:
-        page.goto(url, timeout=120_000)
+        open_voila(page, url)
         order = page.locator(".academy-call-order")
         order.wait_for(timeout=120_000)
         labels = order.locator(".widget-hbox .widget-html")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from academy_testing import (CHAR_BOXES_JS, CHROMIUM, CHROMIUM_ARGS, distinct_glyphs, fontconfig_without_cjk,
+from academy_testing import (open_voila, CHAR_BOXES_JS, CHROMIUM, CHROMIUM_ARGS, distinct_glyphs, fontconfig_without_cjk,
                              glyph_shapes)
 
 POOR = "Bluewater, hello? Hang on."
@@ -26,7 +26,7 @@ def test_learner_types_poor_then_model_greeting(voila, page, tmp_path):
     """Does a learner who types a poor greeting see each flag with its reason, and a model greeting pass?"""
     nb = _notebook(tmp_path / "phrase_checker.ipynb")
     with voila(nb) as url:
-        page.goto(url, timeout=120_000)
+        open_voila(page, url)
         box = page.locator(".academy-phrase-input textarea")
         box.wait_for(timeout=120_000)
         button = page.locator("button.academy-phrase-check")
@@ -64,7 +64,7 @@ def test_chinese_checker_flags_dont_know_and_passes_model_greeting(voila, page, 
     """Does the zh-CN checker flag 不知道 in a greeting, in Chinese labels drawn as CJK glyphs, and pass a model greeting?"""
     nb = _notebook(tmp_path / "phrase_checker_zh.ipynb", "mode='greeting', lang='zh-CN'")
     with voila(nb) as url:
-        page.goto(url, timeout=120_000)
+        open_voila(page, url)
         box = page.locator(".academy-phrase-input textarea")
         box.wait_for(timeout=120_000)
         button = page.locator("button.academy-phrase-check")
