@@ -151,17 +151,7 @@ def cache_dir() -> Path:
             return home
     except (OSError, RuntimeError):  # no home folder
         pass
-    import stat
-
-    own = Path(tempfile.gettempdir()) / f"academy-generated-{uid}"
-    try:
-        own.mkdir(mode=0o700)
-    except FileExistsError:
-        pass
-    st = os.lstat(own)
-    if not stat.S_ISDIR(st.st_mode) or st.st_uid != uid or stat.S_IMODE(st.st_mode) & 0o077:
-        return Path(tempfile.mkdtemp(prefix="academy-generated-"))  # never reuse someone else's
-    return own
+    return paths.private_dir("academy-generated")
 
 
 def digest(assignment: str, source_dir: Path) -> str:

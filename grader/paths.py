@@ -10,6 +10,7 @@ from inside the checkout). ``$ACADEMY_DATASETS`` can point the datasets elsewher
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 
@@ -36,3 +37,24 @@ SOLUTIONS = ROOT / "solutions"
 EXERCISES = ROOT / "exercises"
 DATASETS = Path(os.environ.get("ACADEMY_DATASETS", ROOT / "datasets"))
 NBGRADER_CONFIG = ROOT / "nbgrader_config.py"
+
+
+def private_dir(name: str) -> Path:
+    """A folder only this user can use: created 0700, or refused if someone else made it.
+
+    Used for kernel sockets (grader.workspace.fix_ipc) and, when there is no better place, for
+    generated assignments (grader.course.cache_dir). A predictable name in the shared temp folder
+    is only safe if it is ours, a real folder (not a link), and closed to others; anything else is
+    not reused.
+    """
+    import stat
+
+    folder = Path(tempfile.gettempdir()) / f"{name}-{os.getuid()}"
+    try:
+        folder.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    st = os.lstat(folder)
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or stat.S_IMODE(st.st_mode) & 0o077:
+        return Path(tempfile.mkdtemp(prefix=f"{name}-"))
+    return folder

@@ -10,30 +10,11 @@ The steps that work on a workspace are in :mod:`grader.workflow`; autograding in
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import course, paths
-
-
-def private_dir(name: str) -> Path:
-    """A folder only this user can use: created 0700, or refused if someone else made it.
-
-    Used for kernel sockets. A predictable name in the shared temp folder is only safe if it is
-    ours, a real folder (not a link), and closed to others; anything else is not reused.
-    """
-    import stat
-
-    folder = Path(tempfile.gettempdir()) / f"{name}-{os.getuid()}"
-    try:
-        folder.mkdir(mode=0o700)
-    except FileExistsError:
-        pass
-    st = os.lstat(folder)
-    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or stat.S_IMODE(st.st_mode) & 0o077:
-        return Path(tempfile.mkdtemp(prefix=f"{name}-"))
-    return folder
+from .paths import private_dir  # fix_ipc uses it; callers have always found it here
 
 
 def fix_ipc(config) -> None:
