@@ -204,7 +204,8 @@ def publish(ws: Workspace, assignment: str) -> StepResult:
     """Put ``release/<assignment>`` into the exchange's ``outbound/`` for learners to fetch, as
     nbgrader's ``release_assignment`` (its filesystem exchange, not group-shared) does: the
     exchange root open to all with the sticky bit, the course's ``outbound/`` (0755) and
-    ``inbound/`` (2733) made if missing and refused if another account owns them, an earlier
+    ``inbound/`` (2733) made if missing and refused if another account owns them or they are
+    links (nbgrader's check follows links; anyone can add names to the exchange), an earlier
     release replaced, folders 0755 and files 0644. The copy is made beside ``outbound/`` and
     moved in whole, so a learner never fetches half of it. tests/test_generated.py compares the
     result with nbgrader's own release, mode by mode."""
@@ -221,6 +222,10 @@ def publish(ws: Workspace, assignment: str) -> StepResult:
             return StepResult("*", False, "failed", _("The exchange {folder} must be writable by everyone "
                                                       "(mode 1777); ask its owner to fix it.").format(folder=root))
         for folder, mode in ((course_dir, _DIR), (course_dir / "outbound", _DIR), (course_dir / "inbound", 0o2733)):
+            if folder.is_symlink():  # anyone may add names to a 1777 exchange: a link would send the
+                return StepResult("*", False, "failed", _(  # release (and inbound) into its target
+                    "{folder} is a link, not a folder; remove it (anyone can add names to the exchange) "
+                    "and release again.").format(folder=folder))
             if not folder.is_dir():
                 folder.mkdir()
                 os.chmod(folder, mode)  # mkdir's mode is cut by the umask

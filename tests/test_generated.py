@@ -262,3 +262,18 @@ def test_another_account_keeps_its_own_copies(tmp_path, monkeypatch):
     assert not course.cache_dir().is_relative_to(repo)
     shutil.rmtree(repo / "build" / "generated")
     assert course.cache_dir() == repo / "build" / "generated"  # ours to make
+
+
+def test_publish_refuses_a_planted_link(tmp_path):
+    """Anyone can add names to a 1777 exchange. A link planted where the course's folder goes
+    (pointing at a folder the trainer owns) is refused, and nothing is written where it points."""
+    source, aid = _sample(tmp_path)
+    ws = Workspace(tmp_path / "cohort", source=source)
+    prepare(ws, [aid])
+    target = tmp_path / "trainers-own-folder"
+    target.mkdir()
+    ws.exchange.mkdir(parents=True)
+    (ws.exchange / COURSE_ID).symlink_to(target)
+    r = publish(ws, aid)
+    assert not r.ok and "is a link" in r.message
+    assert list(target.iterdir()) == []
