@@ -63,6 +63,27 @@ def wait_answering(port: int, proc: subprocess.Popen, timeout: float = 90) -> No
     raise TimeoutError(f"127.0.0.1:{port} did not answer within {timeout}s")
 
 
+COACHING_CARD = Path(__file__).resolve().parents[1] / "datasets" / "scorecards" / "coaching-conversation.v1.yaml"
+
+
+def top_marks(card) -> dict:
+    """Answers that give a scorecard every point: yes, the top of each scale, every critical passed."""
+    answers = {i.id: ("yes" if i.scale.name == "yes_no" else 3) for i in card.items}
+    answers.update({c.id: "pass" for c in card.critical})
+    return answers
+
+
+def save_coaching_score(db: Path, learner: str):
+    """One full-marks coaching role-play for ``learner``, saved through the studio's own store
+    (rater trainer.kim, scenario new-hire-no-direction); returns what the store saved."""
+    from grader.roleplay.scorecard import load_scorecard
+    from grader.roleplay.store import RolePlayStore
+
+    card = load_scorecard(COACHING_CARD)
+    return RolePlayStore(db).save(card, top_marks(card), learner=learner, rater="trainer.kim",
+                                  scenario_id="new-hire-no-direction")
+
+
 def open_voila(page, url: str) -> None:
     """Open a Voilà page. Now and then (about one run of the widget tests in ten, on 2 busy
     cores) the kernel Voilà starts for the page never finishes the notebook, and the page never

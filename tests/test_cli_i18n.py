@@ -24,6 +24,7 @@ import pytest
 from grader import cli, i18n
 
 from test_tracks import BOOK, _alembic_on_path, add_learner, make_gradebook  # noqa: F401 - autouse fixture
+from academy_testing import save_coaching_score
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMES = ["Ana Lima", "Ben Wu", "王 梅"]  # learners' names are data, printed as they are
@@ -169,9 +170,6 @@ tracks:
 def cohort(tmp_path_factory, _alembic_on_path):
     """ana completes both tracks, wangmei the agent track, ben awaits a manual grade; ana's coaching
     role-play is scored in the studio's database. Rosters: a good one and one with three faults."""
-    from grader.roleplay.scorecard import load_scorecard
-    from grader.roleplay.store import RolePlayStore
-
     base = tmp_path_factory.mktemp("zh-cli")
     (base / "cohort").mkdir()
     url = make_gradebook(base / "cohort" / "gradebook.db", BOOK)
@@ -183,11 +181,7 @@ def cohort(tmp_path_factory, _alembic_on_path):
                                      encoding="utf-8")
     (base / "bad.csv").write_text("id,first_name\nana,Ana\n,Nobody\n.x,Dot\nANA,Again\n", encoding="utf-8")
     (base / "noid.csv").write_text("name,email\nAna,a@example.com\n", encoding="utf-8")
-    card = load_scorecard(ROOT / "datasets" / "scorecards" / "coaching-conversation.v1.yaml")
-    answers = {i.id: ("yes" if i.scale.name == "yes_no" else 3) for i in card.items}
-    answers.update({c.id: "pass" for c in card.critical})
-    RolePlayStore(base / "roleplay.db").save(card, answers, learner="ana", rater="trainer.kim",
-                                             scenario_id="new-hire-no-direction")
+    save_coaching_score(base / "roleplay.db", "ana")
     return base
 
 

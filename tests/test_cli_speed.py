@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from test_tracks import BOOK, _alembic_on_path, add_learner, make_gradebook  # noqa: F401 - autouse fixture
+from academy_testing import save_coaching_score
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,9 +47,6 @@ def cohort(tmp_path_factory):
     """A course folder as `academy roster` leaves it after grading: an nbgrader gradebook with two
     learners' graded submissions, the roster they came from, and a role-play studio database
     holding one saved score (so its rows are read too)."""
-    from grader.roleplay.scorecard import load_scorecard
-    from grader.roleplay.store import RolePlayStore
-
     base = tmp_path_factory.mktemp("startup")
     course = base / "cohort"
     course.mkdir()
@@ -56,11 +54,7 @@ def cohort(tmp_path_factory):
     add_learner(url, "ana", {"01-a": {"q1": 6, "q2": 3}, "06-cap": {"auto": 2, "proposal": 6}}, "Ana", "Lima")
     add_learner(url, "ben", {"01-a": {"q1": 6, "q2": 4}}, "Ben", "Wu")
     (base / "roster.csv").write_text("id,first_name,last_name\nana,Ana,Lima\nben,Ben,Wu\n")
-    card = load_scorecard(ROOT / "datasets" / "scorecards" / "coaching-conversation.v1.yaml")
-    answers = {i.id: ("yes" if i.scale.name == "yes_no" else 3) for i in card.items}
-    answers.update({c.id: "pass" for c in card.critical})
-    RolePlayStore(base / "roleplay.db").save(card, answers, learner="ana", rater="trainer.kim",
-                                             scenario_id="new-hire-no-direction")
+    save_coaching_score(base / "roleplay.db", "ana")
     return base
 
 

@@ -13,6 +13,7 @@ from nbgrader.api import Gradebook
 from grader import tracks
 from grader.cli import main
 from grader.tracks import Records, TrackError, load_manifest, parse_manifest
+from academy_testing import COACHING_CARD, top_marks
 
 ROOT = Path(__file__).resolve().parents[1]
 ROLEPLAY_COLUMNS = ["score_id", "version", "learner", "rater", "scenario_id", "scorecard_id",
@@ -392,9 +393,8 @@ def test_real_roleplay_store_latest_version_counts(world, tmp_path):
     from grader.roleplay.store import RolePlayStore
 
     url, _, ts = world
-    card = load_scorecard(ROOT / "datasets" / "scorecards" / "coaching-conversation.v1.yaml")
-    top = {i.id: ("yes" if i.scale.name == "yes_no" else 3) for i in card.items}
-    top.update({c.id: "pass" for c in card.critical})
+    card = load_scorecard(COACHING_CARD)
+    top = top_marks(card)
     db = tmp_path / "roleplay.db"
     store = RolePlayStore(db)
     saved = store.save(card, top, learner="cai", rater="trainer.kim", scenario_id="new-hire-no-direction")
