@@ -10,26 +10,18 @@ from pathlib import Path
 from grader import i18n
 from grader.roleplay.calibration import calibrate_store
 from grader.roleplay.report import figures, render_html
-from grader.roleplay.scorecard import load_scorecards
 from grader.roleplay.store import RolePlayStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from academy_testing import english_pairs, visible_text  # noqa: E402
+from test_calibration import CARD, base  # noqa: E402
 
 
 def _store(path: Path) -> RolePlayStore:
     """Three raters (Chinese names) score three calls: acknowledges_feelings is 2 points apart on
     two of them, customer_hangs_up_first and mocks_customer (critical) disagree on one (a third,
     over the 30% line): all three ambiguous. A fourth call has one rater and is left out, with a note."""
-    cards = load_scorecards()
-    card = cards["customer-call"]
-
-    def answers(**over):
-        a = {i.id: ("na" if i.section == "hold_transfer" else "3" if i.scale.name == "0-3" else "yes")
-             for i in card.items}
-        a.update({c.id: "pass" for c in card.critical})
-        a.update(over)
-        return a
+    answers = base  # test_calibration's answers: every item at its best, N/A for hold and transfer
 
     store = RolePlayStore(path)
     plan = {"call-1": {"王梅": answers(acknowledges_feelings="3", customer_hangs_up_first="no"),
@@ -40,7 +32,7 @@ def _store(path: Path) -> RolePlayStore:
             "call-4": {"王梅": answers()}}
     for call, by_rater in plan.items():
         for rater, a in by_rater.items():
-            store.save(card, a, learner="李娜", rater=rater, scenario_id="angry-complaint", call_id=call)
+            store.save(CARD, a, learner="李娜", rater=rater, scenario_id="angry-complaint", call_id=call)
     return store
 
 
