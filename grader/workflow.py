@@ -373,7 +373,10 @@ def write_xlsx(path: Path, table: pd.DataFrame, people: pd.DataFrame) -> None:
                                 if not table.empty else 0)
     summary["needs marking"] = summary["needs marking"].fillna(0).astype(int)
     sheets = {"Summary": summary.reset_index(), "Assignments": per, "Questions": table}
-    with xlsxwriter.Workbook(str(path), {"constant_memory": True}) as book:
+    # Text stays text: a name such as "=HYPERLINK(...)" from an LMS roster must not become a
+    # formula (or a link) in the workbook HR opens.
+    with xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                         "strings_to_urls": False}) as book:
         bold = book.add_format({"bold": True})
         for name, frame in sheets.items():
             sheet = book.add_worksheet(name)

@@ -391,3 +391,23 @@ def test_notebook_names_equal_nbgrader(tmp_path):
     with NbGradebook(url, course_id=gradebook.COURSE_ID) as nb:
         assert names["a1"] == sorted(n.name for n in nb.find_assignment("a1").notebooks) == ["n1", "n2"]
     assert names["a2-empty"] == [] and names["nope"] == []
+
+
+def test_workbook_keeps_names_as_text(tmp_path):
+    """A learner whose name (from an LMS roster) looks like a formula or a link is written into
+    the HR workbook as plain text, never as a formula or a hyperlink."""
+    import openpyxl
+
+    from grader.workflow import write_xlsx
+
+    url = _task_cell_gradebook(tmp_path / "gradebook.db")
+    with Gradebook(url, write=True) as gb:
+        gb.set_learners([{"id": "ana", "first_name": '=HYPERLINK("http://example.org","x")',
+                          "last_name": "http://example.org/a", "email": None}])
+    with Gradebook(url) as gb:
+        write_xlsx(tmp_path / "grades.xlsx", gb.grades(), gb.learners()[["learner", "first_name", "last_name"]])
+    sheet = openpyxl.load_workbook(tmp_path / "grades.xlsx")["Summary"]
+    cells = {c.value: c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)}
+    first = cells['=HYPERLINK("http://example.org","x")']
+    assert first.data_type == "s" and first.hyperlink is None
+    assert cells["http://example.org/a"].hyperlink is None
